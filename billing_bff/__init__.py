@@ -1,0 +1,1 @@
+"""What every app of the BFF shares: the upstream client, access policy, caching and problems."""

@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class BillingBffConfig(AppConfig):
+    name = "billing_bff"

@@ -1,0 +1,1 @@
+"""The one way the BFF talks to PayEx Billing's Customer, Invoice and Usage APIs."""

@@ -1,0 +1,5 @@
+"""Placeholder until the resilient client lands."""
+
+
+def ping() -> None:
+    return None

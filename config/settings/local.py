@@ -1,0 +1,14 @@
+"""Local development: the whole stack on one machine, pointed at the sandbox."""
+
+import os
+
+_sandbox = f"http://127.0.0.1:{os.environ.get('SANDBOX_PORT', '8001')}"
+os.environ.setdefault("SECRET_KEY", "local-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault("DEBUG", "true")
+os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
+os.environ.setdefault("PAYEX_BASE_URL", _sandbox)
+os.environ.setdefault("PAYEX_OWNER_NO", "501")
+os.environ.setdefault("PAYEX_TOKEN", "sandbox-501")
+os.environ.setdefault("PAYEX_SANDBOX", "true")
+
+from .base import *  # noqa: E402, F403

@@ -1,0 +1,20 @@
+"""The BFF's URLs: health, the JSON API under /api/v1/, the admin and the pages.
+
+The sandbox is a separate service and is never mounted here.
+"""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from billing_bff import health
+
+api_v1 = [
+    path("", include("billing_bff.urls_api")),
+]
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/", include(api_v1)),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,1 @@
+"""Customer profile, subscriptions and recurring products."""

@@ -1,0 +1,1 @@
+"""Invoice headers and charge lines."""

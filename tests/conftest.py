@@ -1,0 +1,14 @@
+"""Fixtures shared by the whole suite: a real Redis, the sandbox over real HTTP."""
+
+import pytest
+
+pytest_plugins = ["tests.fixtures.sandbox"]
+
+
+@pytest.fixture(autouse=True)
+def clean_redis():
+    """Each test starts on an empty Redis database of the suite's own (db 15 by default)."""
+    from billing_bff.redis import get_redis
+
+    get_redis().flushdb()
+    yield

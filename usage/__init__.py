@@ -1,0 +1,1 @@
+"""Billed and unbilled usage: caching, refresh tasks and exports."""
