@@ -17,4 +17,5 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
+    path("", include("billing_bff.urls_pages")),
 ]

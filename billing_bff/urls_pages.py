@@ -1,0 +1,3 @@
+"""The browser pages of billing_bff itself (login, logout)."""
+
+urlpatterns: list = []
