@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.conf import settings
 
 
 class BillingBffConfig(AppConfig):
     name = "billing_bff"
+
+    def ready(self) -> None:
+        from billing_bff import checks
+
+        if settings.PAYEX_REQUIRE_CONFIG:
+            checks.refuse_incomplete_configuration()

@@ -6,7 +6,7 @@ The sandbox is a separate service and is never mounted here.
 from django.contrib import admin
 from django.urls import include, path
 
-from billing_bff import health
+from billing_bff import health, metrics
 
 api_v1 = [
     path("", include("billing_bff.urls_api")),
@@ -15,6 +15,7 @@ api_v1 = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    path("metrics", metrics.metrics, name="metrics"),
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("", include("billing_bff.urls_pages")),

@@ -1,5 +1,347 @@
-"""Placeholder until the resilient client lands."""
+"""The PayEx Billing client: every call the BFF makes to the Customer, Invoice and Usage APIs.
+
+Nothing else in the BFF talks HTTP to PayEx. Each call:
+- builds its URL from the route table (ids are percent-encoded, so no id can climb
+  out of its path segment) and carries the bearer token and a correlation id equal to
+  the BFF's request id;
+- has connect and read timeouts, cut to what is left of the request's deadline;
+- is retried with exponential backoff and full jitter, honouring Retry-After, only when
+  repeating is safe (GET, or a POST carrying an `externalReference`) and only after a
+  connection error, 502, 503 or 504; a read timeout is not retried, so a hanging
+  upstream costs one timeout, not three;
+- passes through its API's circuit breaker;
+- ends in parsed JSON or in one typed error of billing_bff.upstream.errors;
+- leaves one log line (method, route template, status, duration, attempt, correlation
+  id: no ids, no token, no URL) and its metrics.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import random
+import time
+import uuid
+from email.utils import parsedate_to_datetime
+from urllib.parse import quote
+
+import requests
+from django.conf import settings
+from django_guid import get_guid
+
+from . import errors, routes
+from .breaker import Breaker
+from .deadline import remaining
+from .metrics import UPSTREAM_CALLS, UPSTREAM_LATENCY
+from .problems import error_from_problem
+from .session import get_session
+
+logger = logging.getLogger("billing_bff.upstream")
+
+RETRYABLE_STATUSES = frozenset({502, 503, 504})
+
+
+def correlation_id() -> str:
+    return get_guid() or uuid.uuid4().hex
+
+
+def _retry_after_seconds(response: requests.Response | None) -> float | None:
+    value = response.headers.get("Retry-After") if response is not None else None
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+    except (TypeError, ValueError):
+        return None
+
+
+class PayExClient:
+    """A client for one ledger. `PayExClient()` reads the settings; tests may pass their own."""
+
+    def __init__(
+        self,
+        *,
+        base_url: str | None = None,
+        owner_no: str | None = None,
+        token: str | None = None,
+    ) -> None:
+        self.base_url = (base_url or settings.PAYEX_BASE_URL).rstrip("/")
+        self.owner_no = owner_no or settings.PAYEX_OWNER_NO
+        self._token = token or settings.PAYEX_TOKEN
+
+    def __repr__(self) -> str:  # never shows the token
+        return f"PayExClient(owner_no={self.owner_no!r})"
+
+    # --- Customer API -----------------------------------------------------------------
+    def get_customer(self, *, customer_no: str) -> dict:
+        return self._get("customer", "/customers/{customerNo}", customerNo=customer_no)
+
+    def patch_customer(self, *, customer_no: str, changes: dict) -> dict:
+        return self._call(
+            "PATCH", "customer", "/customers/{customerNo}", {"customerNo": customer_no}, changes
+        )
+
+    def list_subscriptions(self, *, customer_no: str) -> dict:
+        return self._get(
+            "customer", "/customers/{customerNo}/subscriptions", customerNo=customer_no
+        )
+
+    def get_subscription(self, *, customer_no: str, subscription_no: str) -> dict:
+        return self._get(
+            "customer",
+            "/customers/{customerNo}/subscriptions/{subscriptionNo}",
+            customerNo=customer_no,
+            subscriptionNo=subscription_no,
+        )
+
+    def list_recurring_products(
+        self, *, customer_no: str, subscription_no: str | None = None
+    ) -> dict:
+        template, params = self._recurring_parent(customer_no, subscription_no)
+        return self._get("customer", template, **params)
+
+    def create_recurring_product(
+        self, *, customer_no: str, subscription_no: str | None = None, product: dict
+    ) -> dict:
+        template, params = self._recurring_parent(customer_no, subscription_no)
+        return self._call("POST", "customer", template, params, product)
+
+    def get_recurring_product(
+        self, *, customer_no: str, subscription_no: str | None = None, product_id: str
+    ) -> dict:
+        template, params = self._recurring_item(customer_no, subscription_no, product_id)
+        return self._get("customer", template, **params)
+
+    def patch_recurring_product(
+        self,
+        *,
+        customer_no: str,
+        subscription_no: str | None = None,
+        product_id: str,
+        changes: dict,
+    ) -> dict:
+        template, params = self._recurring_item(customer_no, subscription_no, product_id)
+        return self._call("PATCH", "customer", template, params, changes)
+
+    def delete_recurring_product(
+        self, *, customer_no: str, subscription_no: str | None = None, product_id: str
+    ) -> None:
+        template, params = self._recurring_item(customer_no, subscription_no, product_id)
+        self._call("DELETE", "customer", template, params)
+
+    # --- Invoice API ------------------------------------------------------------------
+    def list_invoices(self, *, customer_no: str) -> dict:
+        return self._get("invoice", "/customers/{customerNo}/invoices", customerNo=customer_no)
+
+    def get_invoice(self, *, customer_no: str, invoice_no: str) -> dict:
+        return self._get(
+            "invoice",
+            "/customers/{customerNo}/invoices/{invoiceNo}",
+            customerNo=customer_no,
+            invoiceNo=invoice_no,
+        )
+
+    # --- Usage API ----------------------------------------------------------------------
+    def get_billed_usage_summary(self, *, invoice_no: str) -> dict:
+        return self._get("usage", "/invoices/{invoiceNo}", invoiceNo=invoice_no)
+
+    def get_billed_usage(self, *, invoice_no: str, subscription_no: str) -> dict:
+        return self._get(
+            "usage",
+            "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}",
+            invoiceNo=invoice_no,
+            subscriptionNo=subscription_no,
+        )
+
+    def get_unbilled_usage_summary(self, *, customer_no: str) -> dict:
+        return self._get("usage", "/customers/{customerNo}", customerNo=customer_no)
+
+    def get_unbilled_usage(self, *, customer_no: str, subscription_no: str) -> dict:
+        return self._get(
+            "usage",
+            "/customers/{customerNo}/subscriptions/{subscriptionNo}",
+            customerNo=customer_no,
+            subscriptionNo=subscription_no,
+        )
+
+    # --- Hypermedia ---------------------------------------------------------------------
+    def operations(self, resource: dict, *, customer_no: str) -> list[dict[str, str]]:
+        """The resource's operations with BFF hrefs (not yet narrowed to the user's role)."""
+        return routes.bff_operations(resource, owner_no=self.owner_no, customer_no=customer_no)
+
+    def ping(self) -> None:
+        """Readiness: the upstream answers and accepts our token.
+
+        Asks for a customer number that cannot exist; its not-found proves both.
+        """
+        try:
+            self.get_customer(customer_no="0")
+        except errors.UpstreamNotFound:
+            return
+
+    # --- Transport ----------------------------------------------------------------------
+    @staticmethod
+    def _recurring_parent(customer_no: str, subscription_no: str | None):
+        if subscription_no is None:
+            return "/customers/{customerNo}/recurring-products", {"customerNo": customer_no}
+        return (
+            "/customers/{customerNo}/subscriptions/{subscriptionNo}/recurring-products",
+            {"customerNo": customer_no, "subscriptionNo": subscription_no},
+        )
+
+    @classmethod
+    def _recurring_item(cls, customer_no: str, subscription_no: str | None, product_id: str):
+        template, params = cls._recurring_parent(customer_no, subscription_no)
+        return template + "/{recurringProductId}", {**params, "recurringProductId": product_id}
+
+    def _get(self, api: str, template: str, **params: str) -> dict:
+        return self._call("GET", api, template, params)
+
+    def _call(
+        self, method: str, api: str, template: str, params: dict, body: dict | None = None
+    ) -> dict:
+        route = routes.find(api, template)
+        path = route.upstream_template.format(
+            ownerNo=quote(str(self.owner_no), safe=""),
+            **{name: quote(str(value), safe="") for name, value in params.items()},
+        )
+        idempotent = method == "GET" or (
+            method == "POST" and bool((body or {}).get("externalReference"))
+        )
+        cid = correlation_id()
+        headers = {
+            "Authorization": f"Bearer {self._token}",
+            settings.PAYEX_CORRELATION_HEADER: cid,
+        }
+        breaker = Breaker(api)
+        attempts = max(1, settings.PAYEX_RETRY_ATTEMPTS) if idempotent else 1
+        for attempt in range(1, attempts + 1):
+            error, response = self._attempt(
+                method, route, path, body, headers, breaker=breaker, attempt=attempt, cid=cid
+            )
+            if error is None:
+                return response
+            retryable = (
+                attempt < attempts
+                and not isinstance(error, errors.CircuitOpen)
+                and (
+                    error.upstream_status in RETRYABLE_STATUSES
+                    # A connection that failed before any answer; not a read timeout.
+                    or (error.upstream_status is None and type(error) is errors.UpstreamUnavailable)
+                )
+            )
+            if not retryable:
+                raise error
+            delay = random.uniform(  # noqa: S311 - jitter, not security
+                0, min(settings.PAYEX_RETRY_BACKOFF_MAX, settings.PAYEX_RETRY_BACKOFF * 2**attempt)
+            )
+            hinted = error.retry_after_hint
+            if hinted is not None:
+                if hinted > settings.PAYEX_RETRY_BACKOFF_MAX:
+                    raise error
+                delay = max(delay, hinted)
+            left = remaining()
+            if left is not None and left <= delay:
+                raise error
+            time.sleep(delay)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(self, method, route, path, body, headers, *, breaker, attempt, cid):
+        """One try: (None, parsed body) or (typed error, None). Logs and counts it."""
+        allowed, wait = breaker.allow()
+        if not allowed:
+            error = errors.CircuitOpen(api=route.api)
+            error.retry_after = max(1, math.ceil(wait))
+            self._log(method, route, "breaker-open", 0.0, attempt, cid)
+            return error, None
+        left = remaining()
+        if left is not None and left <= 0:
+            self._log(method, route, "deadline", 0.0, attempt, cid)
+            return errors.UpstreamTimeout(api=route.api), None
+        connect, read = settings.PAYEX_CONNECT_TIMEOUT, settings.PAYEX_READ_TIMEOUT
+        if left is not None:
+            connect, read = min(connect, left), min(read, left)
+        started = time.monotonic()
+        response = None
+        try:
+            response = get_session(route.api).request(
+                method, self.base_url + path, json=body, headers=headers, timeout=(connect, read)
+            )
+            error, data = self._interpret(route, response)
+        except requests.exceptions.ConnectTimeout:
+            error, data = errors.UpstreamUnavailable(api=route.api), None
+        except requests.exceptions.Timeout:
+            error, data = errors.UpstreamTimeout(api=route.api), None
+        except requests.exceptions.ConnectionError:
+            error, data = errors.UpstreamUnavailable(api=route.api), None
+        except requests.exceptions.RequestException:
+            error, data = errors.UpstreamBadGateway(api=route.api), None
+        duration = time.monotonic() - started
+        status = response.status_code if response is not None else None
+        self._log(method, route, status or "none", duration, attempt, cid, error=error)
+        UPSTREAM_LATENCY.labels(route.api, method, route.upstream_template).observe(duration)
+        if error is None or not error.counts_as_failure:
+            breaker.record_success()
+        else:
+            breaker.record_failure()
+        if error is not None:
+            error.retry_after_hint = _retry_after_seconds(response)
+        return error, data
+
+    def _interpret(self, route: routes.Route, response: requests.Response):
+        status = response.status_code
+        if status == 204:
+            return None, None
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if 200 <= status < 300:
+            if not isinstance(data, dict):
+                return errors.UpstreamBadGateway(api=route.api, upstream_status=status), None
+            return None, data
+        return error_from_problem(api=route.api, status=status, body=data), None
+
+    def _log(self, method, route, status, duration, attempt, cid, *, error=None) -> None:
+        outcome = "ok" if error is None else error.default_code
+        UPSTREAM_CALLS.labels(route.api, method, route.upstream_template, outcome).inc()
+        level = logging.INFO
+        if isinstance(error, errors.UpstreamUnauthorized):
+            level = logging.ERROR
+        elif error is not None and error.counts_as_failure:
+            level = logging.WARNING
+        logger.log(
+            level,
+            "upstream call api=%s method=%s route=%s status=%s duration_ms=%.1f attempt=%d "
+            "correlation_id=%s%s",
+            route.api,
+            method,
+            route.upstream_template,
+            status,
+            duration * 1000,
+            attempt,
+            cid,
+            f" problem_instance={error.instance}" if error is not None and error.instance else "",
+        )
+        if isinstance(error, errors.UpstreamUnauthorized):
+            logger.error(
+                "ALARM upstream rejected the BFF's credentials api=%s status=%s "
+                "problem_instance=%s correlation_id=%s: check PAYEX_TOKEN, PAYEX_OWNER_NO "
+                "and the client certificate",
+                route.api,
+                status,
+                error.instance,
+                cid,
+            )
+
+
+def get_client() -> PayExClient:
+    return PayExClient()
 
 
 def ping() -> None:
-    return None
+    get_client().ping()

@@ -1,0 +1,143 @@
+"""The one route table between PayEx's paths and the BFF's.
+
+Each row names an upstream path template (below `/billing/{api}/v1/{ownerNo}`) and the
+BFF route it is shown as. It serves three purposes: building upstream URLs, naming the
+route template in logs and metrics (so no customer or invoice number is logged), and
+turning an upstream `href` in `operations` into a BFF `href`. An operation whose href
+matches no row, another ledger or another customer is dropped, never passed through.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+API_PREFIX = "/api/v1"
+
+
+@dataclass(frozen=True)
+class Route:
+    api: str  # customer | invoice | usage
+    template: str  # below /billing/{api}/v1/{ownerNo}
+    bff: str  # BFF path, with the same placeholders
+
+    @property
+    def upstream_template(self) -> str:
+        return f"/billing/{self.api}/v1/{{ownerNo}}{self.template}"
+
+
+_RP = "/recurring-products"
+ROUTES: tuple[Route, ...] = (
+    Route("customer", "/customers/{customerNo}", "/customers/{customerNo}"),
+    Route(
+        "customer", "/customers/{customerNo}/subscriptions", "/customers/{customerNo}/subscriptions"
+    ),
+    Route(
+        "customer",
+        "/customers/{customerNo}/subscriptions/{subscriptionNo}",
+        "/customers/{customerNo}/subscriptions/{subscriptionNo}",
+    ),
+    Route("customer", f"/customers/{{customerNo}}{_RP}", f"/customers/{{customerNo}}{_RP}"),
+    Route(
+        "customer",
+        f"/customers/{{customerNo}}{_RP}/{{recurringProductId}}",
+        f"/customers/{{customerNo}}{_RP}/{{recurringProductId}}",
+    ),
+    Route(
+        "customer",
+        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}",
+        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}",
+    ),
+    Route(
+        "customer",
+        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}/{{recurringProductId}}",
+        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}/{{recurringProductId}}",
+    ),
+    Route("invoice", "/customers/{customerNo}/invoices", "/customers/{customerNo}/invoices"),
+    Route(
+        "invoice",
+        "/customers/{customerNo}/invoices/{invoiceNo}",
+        "/customers/{customerNo}/invoices/{invoiceNo}",
+    ),
+    Route("usage", "/invoices/{invoiceNo}", "/customers/{customerNo}/invoices/{invoiceNo}/usage"),
+    Route(
+        "usage",
+        "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}",
+        "/customers/{customerNo}/invoices/{invoiceNo}/subscriptions/{subscriptionNo}/usage",
+    ),
+    Route("usage", "/customers/{customerNo}", "/customers/{customerNo}/usage"),
+    Route(
+        "usage",
+        "/customers/{customerNo}/subscriptions/{subscriptionNo}",
+        "/customers/{customerNo}/subscriptions/{subscriptionNo}/usage",
+    ),
+)
+
+_SEGMENT = r"[^/]+"
+
+
+def _compile(route: Route) -> re.Pattern[str]:
+    pattern = re.escape(route.upstream_template)
+    pattern = re.sub(r"\\\{(\w+)\\\}", lambda m: f"(?P<{m.group(1)}>{_SEGMENT})", pattern)
+    return re.compile(f"^{pattern}/?$")
+
+
+_COMPILED = tuple((route, _compile(route)) for route in ROUTES)
+
+
+def find(api: str, template: str) -> Route:
+    for route in ROUTES:
+        if route.api == api and route.template == template:
+            return route
+    raise KeyError(f"no upstream route {api} {template}")
+
+
+def match(href: str) -> tuple[Route, dict[str, str]] | None:
+    """The route and its parameters for an upstream path (or absolute URL)."""
+    path = re.sub(r"^https?://[^/]+", "", href or "").split("?", 1)[0]
+    for route, pattern in _COMPILED:
+        found = pattern.match(path)
+        if found:
+            return route, found.groupdict()
+    return None
+
+
+def to_bff_href(href: str, *, owner_no: str, customer_no: str) -> str | None:
+    """The BFF path for an upstream href, or None when it must not be shown.
+
+    `customer_no` is the customer the request was authorised for: the Usage API's
+    invoice paths carry no customer, and an href naming another customer or ledger
+    is dropped rather than shown.
+    """
+    found = match(href)
+    if found is None:
+        return None
+    route, params = found
+    if params.pop("ownerNo") != owner_no:
+        return None
+    if params.setdefault("customerNo", customer_no) != customer_no:
+        return None
+    return API_PREFIX + route.bff.format(**params)
+
+
+def parse_operations(resource: object) -> list[dict[str, str]]:
+    """`operations` of an upstream resource as `[{rel, method, href}]`, method upper-cased."""
+    operations = resource.get("operations") if isinstance(resource, dict) else None
+    parsed = []
+    for op in operations if isinstance(operations, list) else []:
+        if not isinstance(op, dict):
+            continue
+        rel, method, href = op.get("rel"), op.get("method"), op.get("href")
+        if isinstance(rel, str) and isinstance(method, str) and isinstance(href, str):
+            parsed.append({"rel": rel, "method": method.strip().upper(), "href": href})
+    return parsed
+
+
+def bff_operations(resource: object, *, owner_no: str, customer_no: str) -> list[dict[str, str]]:
+    """The resource's operations with BFF hrefs; those with no BFF route are dropped."""
+    mapped = []
+    for op in parse_operations(resource):
+        href = to_bff_href(op["href"], owner_no=owner_no, customer_no=customer_no)
+        if href is not None:
+            mapped.append({**op, "href": href})
+    return mapped
