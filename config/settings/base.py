@@ -163,6 +163,25 @@ PAYEX_SANDBOX = env.bool("PAYEX_SANDBOX", default=False)
 PAYEX_REQUIRE_CONFIG = env.bool("PAYEX_REQUIRE_CONFIG", default=False)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
 
+# --- Caching of upstream data in Redis: (fresh, stale) seconds per kind ------------------
+UNBILLED_FRESH_SECONDS = env.int("UNBILLED_FRESH_SECONDS", default=300)
+UNBILLED_STALE_SECONDS = env.int("UNBILLED_STALE_SECONDS", default=3600)
+_DAY = 24 * 60 * 60
+CACHE_WINDOWS = {
+    "customer": (env.int("CACHE_CUSTOMER_FRESH_SECONDS", default=120), 3600),
+    "subscriptions": (env.int("CACHE_SUBSCRIPTIONS_FRESH_SECONDS", default=600), 3600),
+    "recurring-products": (env.int("CACHE_PRODUCTS_FRESH_SECONDS", default=600), 3600),
+    "invoices": (env.int("CACHE_INVOICES_FRESH_SECONDS", default=3600), _DAY),
+    "invoice": (env.int("CACHE_INVOICE_FRESH_SECONDS", default=_DAY), 7 * _DAY),
+    # Billed usage never changes once invoiced.
+    "billed-usage": (env.int("CACHE_BILLED_USAGE_SECONDS", default=7 * _DAY), _DAY),
+    "unbilled-usage": (UNBILLED_FRESH_SECONDS, UNBILLED_STALE_SECONDS),
+}
+# How long a copy past its windows is still kept, to be served when the upstream fails.
+CACHE_ERROR_GRACE_SECONDS = env.int("CACHE_ERROR_GRACE_SECONDS", default=_DAY)
+# How long concurrent readers of a cold key wait for the one that loads it.
+CACHE_SINGLE_FLIGHT_WAIT = env.float("CACHE_SINGLE_FLIGHT_WAIT", default=5.0)
+
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)

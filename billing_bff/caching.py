@@ -1,0 +1,188 @@
+"""The one cache helper: per-customer read-through caching of upstream documents in Redis.
+
+Keys are built from the ledger, the customer the request was authorised for and that
+customer's generation number, never from a client's string alone:
+
+    {prefix}:c:{ledger}:{customerNo}:g{generation}:{kind}:{part}...
+
+A successful write bumps the generation (one INCR, no key scans), so every cached read
+of that customer is left behind at once and expires on its own.
+
+Each kind has a fresh window and a stale window after it. A read:
+- inside the fresh window is served from Redis;
+- inside the stale window is served at once, marked stale, and one background refresh
+  is queued (stale-while-revalidate);
+- past both, or cold, loads from the upstream under a single-flight lock: one caller
+  loads, the others wait briefly for its result;
+- when that load fails (error or open breaker) and any older copy is still kept, that
+  copy is served marked stale instead of an error (stale-if-error).
+Every answer carries `meta = {asOf, stale, source}`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+from django.conf import settings
+
+from billing_bff.redis import get_redis, key
+from billing_bff.upstream.deadline import remaining
+from billing_bff.upstream.errors import UpstreamError, UpstreamNotFound, UpstreamTimeout
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Freshness:
+    fresh: int  # seconds a copy is served as fresh
+    stale: int  # seconds after that it is served stale while a refresh runs
+
+
+def freshness(kind: str) -> Freshness:
+    """The windows of one kind, from settings.CACHE_WINDOWS (seconds)."""
+    fresh, stale = settings.CACHE_WINDOWS[kind]
+    return Freshness(fresh=fresh, stale=stale)
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The cache scope of one customer, as authorised for this request."""
+
+    ledger_no: str
+    customer_no: str
+    generation: int
+
+    def key(self, kind: str, *parts: object) -> str:
+        return key("c", self.ledger_no, self.customer_no, f"g{self.generation}", kind, *parts)
+
+
+def _generation_key(ledger_no: str, customer_no: str) -> str:
+    return key("gen", ledger_no, customer_no)
+
+
+def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
+    generation = int(get_redis().get(_generation_key(ledger_no, customer_no)) or 0)
+    return Scope(ledger_no=ledger_no, customer_no=customer_no, generation=generation)
+
+
+def invalidate_customer(*, ledger_no: str, customer_no: str) -> None:
+    """After a successful write: every cached read of this customer is left behind."""
+    get_redis().incr(_generation_key(ledger_no, customer_no))
+
+
+@dataclass
+class Cached:
+    data: Any
+    as_of: float
+    stale: bool
+    source: str  # "cache" | "upstream"
+
+    @property
+    def meta(self) -> dict:
+        return {
+            "asOf": datetime.fromtimestamp(self.as_of, tz=UTC).isoformat(timespec="seconds"),
+            "stale": self.stale,
+            "source": self.source,
+        }
+
+
+def _read(r: redis.Redis, cache_key: str) -> tuple[float, Any] | None:
+    raw = r.get(cache_key)
+    if raw is None:
+        return None
+    envelope = json.loads(raw)
+    return envelope["asOf"], envelope["data"]
+
+
+def store(cache_key: str, data: Any, *, windows: Freshness, as_of: float | None = None) -> float:
+    """Keep a copy for fresh + stale + the stale-if-error grace."""
+    as_of = time.time() if as_of is None else as_of
+    ttl = windows.fresh + windows.stale + settings.CACHE_ERROR_GRACE_SECONDS
+    payload = json.dumps({"asOf": as_of, "data": data}, separators=(",", ":"))
+    get_redis().set(cache_key, payload, ex=ttl)
+    return as_of
+
+
+def read_through(
+    *,
+    scope: Scope,
+    kind: str,
+    parts: tuple = (),
+    load: Callable[[], Any],
+    queue_refresh: Callable[[], None] | None = None,
+) -> Cached:
+    """One cached document of a customer; see the module docstring for the rules.
+
+    `queue_refresh` queues the background refresh of a stale copy (a deduplicated
+    Celery task); without one, a stale copy is reloaded in line like a cold one.
+    """
+    r = get_redis()
+    windows = freshness(kind)
+    cache_key = scope.key(kind, *parts)
+    found = _read(r, cache_key)
+    now = time.time()
+    if found is not None:
+        as_of, data = found
+        age = now - as_of
+        if age < windows.fresh:
+            return Cached(data, as_of, stale=False, source="cache")
+        if age < windows.fresh + windows.stale and queue_refresh is not None:
+            queue_refresh()
+            return Cached(data, as_of, stale=True, source="cache")
+    try:
+        return _load_single_flight(r, cache_key, windows=windows, load=load)
+    except UpstreamNotFound:
+        raise
+    except UpstreamError:
+        if found is None:
+            raise
+        logger.warning("serving stale copy after upstream failure kind=%s", kind)
+        as_of, data = found
+        return Cached(data, as_of, stale=True, source="cache")
+
+
+def refresh(*, scope: Scope, kind: str, parts: tuple = (), load: Callable[[], Any]) -> Cached:
+    """Load now and store, whatever the copy's age (background refresh, "refresh now")."""
+    data = load()
+    as_of = store(scope.key(kind, *parts), data, windows=freshness(kind))
+    return Cached(data, as_of, stale=False, source="upstream")
+
+
+def _load_single_flight(
+    r: redis.Redis, cache_key: str, *, windows: Freshness, load: Callable[[], Any]
+) -> Cached:
+    lock_timeout = settings.PAYEX_READ_TIMEOUT + settings.PAYEX_CONNECT_TIMEOUT + 5
+    lock = r.lock(cache_key + ":lock", timeout=lock_timeout, blocking=False)
+    if lock.acquire(blocking=False):
+        try:
+            data = load()
+            as_of = store(cache_key, data, windows=windows)
+            return Cached(data, as_of, stale=False, source="upstream")
+        finally:
+            with contextlib.suppress(redis.exceptions.LockError):
+                lock.release()
+    # Another caller is loading: wait for its copy, no longer than our deadline allows.
+    wait = settings.CACHE_SINGLE_FLIGHT_WAIT
+    left = remaining()
+    if left is not None:
+        wait = min(wait, left)
+    until = time.monotonic() + wait
+    while time.monotonic() < until:
+        time.sleep(0.02)
+        found = _read(r, cache_key)
+        if found is not None and time.time() - found[0] < windows.fresh:
+            return Cached(found[1], found[0], stale=False, source="cache")
+        if not r.exists(cache_key + ":lock"):
+            found = _read(r, cache_key)
+            if found is not None and time.time() - found[0] < windows.fresh:
+                return Cached(found[1], found[0], stale=False, source="cache")
+            break  # the loader failed; fall through to the error below
+    raise UpstreamTimeout(api="cache")
