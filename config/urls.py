@@ -20,3 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("billing_bff.urls_pages")),
 ]
+
+handler400 = "billing_bff.errors_views.bad_request"
+handler403 = "billing_bff.errors_views.permission_denied"
+handler404 = "billing_bff.errors_views.not_found"
+handler500 = "billing_bff.errors_views.server_error"
