@@ -182,6 +182,9 @@ CACHE_ERROR_GRACE_SECONDS = env.int("CACHE_ERROR_GRACE_SECONDS", default=_DAY)
 # How long concurrent readers of a cold key wait for the one that loads it.
 CACHE_SINGLE_FLIGHT_WAIT = env.float("CACHE_SINGLE_FLIGHT_WAIT", default=5.0)
 
+# How long a filtered view of a usage set (its index list and totals) is kept.
+USAGE_VIEW_TTL_SECONDS = env.int("USAGE_VIEW_TTL_SECONDS", default=900)
+
 # --- Celery -------------------------------------------------------------------------------
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
