@@ -1,0 +1,256 @@
+"""The client against the sandbox over real HTTP: every route, every problem, every fault."""
+
+import logging
+import threading
+import time
+
+import pytest
+from prometheus_client import REGISTRY
+
+from billing_bff.upstream import errors
+from billing_bff.upstream.breaker import Breaker
+from billing_bff.upstream.client import PayExClient
+
+CUSTOMER = "/billing/customer/v1/{ownerNo}/customers/{customerNo}"
+RP_POST = "POST /billing/customer/v1/{ownerNo}/customers/{customerNo}/recurring-products"
+
+
+@pytest.fixture
+def client(sandbox, settings):
+    settings.PAYEX_BASE_URL = sandbox.url
+    settings.PAYEX_CONNECT_TIMEOUT = 1.0
+    settings.PAYEX_READ_TIMEOUT = 1.0
+    settings.PAYEX_RETRY_ATTEMPTS = 3
+    settings.PAYEX_RETRY_BACKOFF = 0.01
+    settings.PAYEX_RETRY_BACKOFF_MAX = 2.0
+    settings.PAYEX_BREAKER_THRESHOLD = 3
+    settings.PAYEX_BREAKER_COOLDOWN = 1.0
+    for api in ("customer", "invoice", "usage"):
+        Breaker(api).reset()
+    return PayExClient()
+
+
+@pytest.fixture
+def consumer(sandbox):
+    return next(
+        c
+        for c in sandbox.customers()
+        if c["legalEntity"] == "consumer" and c["subscriptionCount"] >= 2
+    )
+
+
+def test_every_route_of_the_contract(client, consumer):
+    customer_no = consumer["customerNo"]
+    customer = client.get_customer(customer_no=customer_no)
+    assert customer["customerNo"] == customer_no
+    subs = client.list_subscriptions(customer_no=customer_no)["subscriptions"]
+    active = next(s for s in subs if s["status"] == "active" and s["productCode"].startswith("MOB"))
+    sub_no = active["subscriptionNo"]
+    assert (
+        client.get_subscription(customer_no=customer_no, subscription_no=sub_no)["subscriptionNo"]
+        == sub_no
+    )
+
+    for parent, code in ((None, "CUS-SEC"), (sub_no, "ADD-ROAM-EU")):
+        listed = client.list_recurring_products(customer_no=customer_no, subscription_no=parent)
+        assert isinstance(listed["recurringProducts"], list)
+        created = client.create_recurring_product(
+            customer_no=customer_no,
+            subscription_no=parent,
+            product={"productCode": code, "quantity": 1, "startDate": "2030-01-01"},
+        )
+        product_id = created["recurringProductId"]
+        got = client.get_recurring_product(
+            customer_no=customer_no, subscription_no=parent, product_id=product_id
+        )
+        assert got["recurringProductId"] == product_id
+        patched = client.patch_recurring_product(
+            customer_no=customer_no,
+            subscription_no=parent,
+            product_id=product_id,
+            changes={"quantity": 2},
+        )
+        assert patched["quantity"] == 2
+        assert (
+            client.delete_recurring_product(
+                customer_no=customer_no, subscription_no=parent, product_id=product_id
+            )
+            is None
+        )
+
+    invoices = client.list_invoices(customer_no=customer_no)["invoices"]
+    assert len(invoices) == 12
+    invoice_no = invoices[0]["invoiceNo"]
+    invoice = client.get_invoice(customer_no=customer_no, invoice_no=invoice_no)
+    assert invoice["charges"]
+    billed = client.get_billed_usage_summary(invoice_no=invoice_no)
+    assert billed["customerNo"] == customer_no
+    if billed["subscriptions"]:
+        records = client.get_billed_usage(
+            invoice_no=invoice_no, subscription_no=billed["subscriptions"][0]["subscriptionNo"]
+        )
+        assert isinstance(records["usage"], list)
+    unbilled = client.get_unbilled_usage_summary(customer_no=customer_no)
+    assert unbilled["periodStart"]
+    records = client.get_unbilled_usage(customer_no=customer_no, subscription_no=sub_no)
+    assert isinstance(records["usage"], list)
+    patched = client.patch_customer(customer_no=customer_no, changes={"language": "en"})
+    assert patched["language"] == "en"
+
+
+def test_problem_types_map_to_typed_errors(client, consumer, sandbox):
+    customer_no = consumer["customerNo"]
+    with pytest.raises(errors.UpstreamValidation) as caught:
+        client.patch_customer(
+            customer_no=customer_no,
+            changes={
+                "emailAddress": "not-an-email",
+                "billingAddress": {"zipCode": "1", "countryCode": "SE"},
+            },
+        )
+    assert "emailAddress" in caught.value.errors
+    assert any("zipCode" in field for field in caught.value.errors)
+
+    cases = [
+        (lambda: client.get_customer(customer_no="0"), "customer"),
+        (
+            lambda: client.get_subscription(customer_no=customer_no, subscription_no="0"),
+            "subscription",
+        ),
+        (
+            lambda: client.get_unbilled_usage(customer_no=customer_no, subscription_no="0"),
+            "subscription",
+        ),
+        (lambda: client.get_invoice(customer_no=customer_no, invoice_no="0"), "invoice"),
+        (lambda: client.get_billed_usage_summary(invoice_no="0"), "invoice"),
+        (
+            lambda: client.get_recurring_product(customer_no=customer_no, product_id="0"),
+            "recurring-product",
+        ),
+    ]
+    for call, what in cases:
+        with pytest.raises(errors.UpstreamNotFound) as caught:
+            call()
+        assert caught.value.what == what
+        assert caught.value.instance
+
+    product = {
+        "productCode": "CUS-SEC",
+        "quantity": 1,
+        "startDate": "2030-01-01",
+        "externalReference": "clash-1",
+    }
+    client.create_recurring_product(customer_no=customer_no, product=product)
+    with pytest.raises(errors.UpstreamConflict):
+        client.create_recurring_product(customer_no=customer_no, product={**product, "quantity": 3})
+
+
+def test_token_problems_are_unauthorized_and_an_alarm(client, consumer, sandbox, caplog):
+    customer_no = consumer["customerNo"]
+    for bad in (
+        PayExClient(token="not-the-token"),
+        PayExClient(owner_no="502"),
+    ):
+        with pytest.raises(errors.UpstreamUnauthorized) as caught:
+            bad.get_customer(customer_no=customer_no)
+        assert caught.value.status_code == 503
+    sandbox.faults(tokenExpired=True)
+    with (
+        caplog.at_level(logging.ERROR, logger="billing_bff.upstream"),
+        pytest.raises(errors.UpstreamUnauthorized),
+    ):
+        client.get_customer(customer_no=customer_no)
+    assert any(r.message.startswith("ALARM") for r in caplog.records)
+    assert not any(sandbox.token in r.getMessage() for r in caplog.records)
+
+
+def test_a_hang_fails_within_the_read_timeout(client, consumer, sandbox):
+    sandbox.faults(hangRate=1.0)
+    started = time.monotonic()
+    with pytest.raises(errors.UpstreamTimeout):
+        client.get_customer(customer_no=consumer["customerNo"])
+    assert time.monotonic() - started < 1.0 + 0.5
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 1
+
+
+def test_a_503_then_success_is_retried_and_succeeds(client, consumer, sandbox):
+    sandbox.faults(errorRate=1.0, errorStatus=503)
+    result = {}
+
+    def call():
+        result["customer"] = client.get_customer(customer_no=consumer["customerNo"])
+
+    thread = threading.Thread(target=call)
+    thread.start()
+    # Let the first attempt fail, then heal the upstream before the retries run out.
+    for _ in range(200):
+        if sandbox.route_count(f"GET {CUSTOMER}") >= 1:
+            break
+        time.sleep(0.005)
+    sandbox.faults(errorRate=0.0)
+    thread.join(timeout=10)
+    assert result["customer"]["customerNo"] == consumer["customerNo"]
+    assert sandbox.route_count(f"GET {CUSTOMER}") >= 2
+
+
+def test_a_post_without_external_reference_is_never_repeated(client, consumer, sandbox, settings):
+    settings.PAYEX_BREAKER_THRESHOLD = 10
+    sandbox.faults(errorRate=1.0, errorStatus=503)
+    product = {"productCode": "CUS-SEC", "quantity": 1, "startDate": "2030-01-01"}
+    with pytest.raises(errors.UpstreamUnavailable):
+        client.create_recurring_product(customer_no=consumer["customerNo"], product=product)
+    assert sandbox.route_count(RP_POST) == 1
+
+    sandbox.reset_stats()
+    with pytest.raises(errors.UpstreamUnavailable):
+        client.create_recurring_product(
+            customer_no=consumer["customerNo"], product={**product, "externalReference": "x-1"}
+        )
+    assert sandbox.route_count(RP_POST) == 3
+
+
+def test_a_burst_of_failures_opens_the_breaker_until_the_cool_down(
+    client, consumer, sandbox, settings
+):
+    settings.PAYEX_RETRY_ATTEMPTS = 1
+    sandbox.faults(errorRate=1.0, errorStatus=500)
+    for _ in range(3):
+        with pytest.raises(errors.UpstreamBadGateway):
+            client.get_customer(customer_no=consumer["customerNo"])
+    sandbox.reset_stats()
+    with pytest.raises(errors.CircuitOpen) as caught:
+        client.get_customer(customer_no=consumer["customerNo"])
+    assert caught.value.status_code == 503 and caught.value.retry_after >= 1
+    # Other processes share the state: a fresh client object is refused too.
+    with pytest.raises(errors.CircuitOpen):
+        PayExClient().get_customer(customer_no=consumer["customerNo"])
+    assert sandbox.stats()["total"] == 0
+    # The other APIs have breakers of their own.
+    sandbox.faults(errorRate=0.0)
+    assert client.list_invoices(customer_no=consumer["customerNo"])["invoices"]
+
+    time.sleep(1.1)
+    assert client.get_customer(customer_no=consumer["customerNo"])["customerNo"]
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 1
+    # Closed again: calls flow.
+    client.get_customer(customer_no=consumer["customerNo"])
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 2
+
+
+def test_a_malformed_body_is_a_bad_gateway(client, consumer, sandbox):
+    sandbox.faults(malformedRate=1.0)
+    with pytest.raises(errors.UpstreamBadGateway) as caught:
+        client.get_customer(customer_no=consumer["customerNo"])
+    assert caught.value.status_code == 502
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 1
+
+
+def test_calls_are_counted_for_prometheus_and_logged_without_ids(client, consumer, caplog):
+    labels = {"api": "customer", "method": "GET", "route": CUSTOMER, "outcome": "ok"}
+    before = REGISTRY.get_sample_value("payex_upstream_calls_total", labels) or 0
+    with caplog.at_level(logging.INFO, logger="billing_bff.upstream"):
+        client.get_customer(customer_no=consumer["customerNo"])
+    assert REGISTRY.get_sample_value("payex_upstream_calls_total", labels) == before + 1
+    line = next(r.getMessage() for r in caplog.records if "upstream call" in r.getMessage())
+    assert f"route={CUSTOMER}" in line and "status=200" in line and "attempt=1" in line
+    assert consumer["customerNo"] not in line
