@@ -96,3 +96,23 @@ def stats_reset(request):
 def state_reset(request):
     store.reset()
     return HttpResponse(status=204)
+
+
+@_methods("GET", "POST")
+def clock(request):
+    """The sandbox's clock offset: `{"offsetSeconds": N}`; a POST sets it (0 resets)."""
+    if request.method == "POST":
+        body = parse_body(request)
+        offset = body.get("offsetSeconds") if isinstance(body, dict) else None
+        if (
+            set(body or {}) != {"offsetSeconds"}
+            or not isinstance(offset, int | float)
+            or isinstance(offset, bool)
+            or not -366 * 86400 <= offset <= 366 * 86400
+        ):
+            raise Problem(
+                "validation",
+                'Send {"offsetSeconds": N} with N a number of seconds within a year.',
+            )
+        cycle.set_offset(float(offset))
+    return _json({"offsetSeconds": cycle.offset_seconds(), "now": cycle.now().isoformat()})

@@ -15,8 +15,22 @@ PAYMENT_DAYS = 20
 BILLED_MONTHS = 12
 
 
+# Tests move the sandbox's clock forward (POST /_sandbox/clock) to see unbilled usage grow
+# without waiting; the offset applies to everything the sandbox derives from "now".
+_offset = timedelta(0)
+
+
+def set_offset(seconds: float) -> None:
+    global _offset
+    _offset = timedelta(seconds=seconds)
+
+
+def offset_seconds() -> float:
+    return _offset.total_seconds()
+
+
 def now() -> datetime:
-    return datetime.now(STOCKHOLM)
+    return datetime.now(STOCKHOLM) + _offset
 
 
 def add_months(month: date, months: int) -> date:

@@ -56,6 +56,7 @@ urlpatterns = [
     path("_sandbox/stats", control.stats_view),
     path("_sandbox/stats/reset", control.stats_reset),
     path("_sandbox/state/reset", control.state_reset),
+    path("_sandbox/clock", control.clock),
 ]
 
 handler400 = "sandbox.gateway.bad_request"
