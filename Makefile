@@ -49,8 +49,15 @@ check: install
 ## Lint, migrations, deploy checks and the whole suite (PostgreSQL when DATABASE_URL says so).
 test: install
 	@PYTHON=$(PY) REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} scripts/ensure_redis.sh
+	@scripts/ensure_chromium.sh
 	$(MAKE) --no-print-directory lint check
 	$(VENV)/bin/pytest
 
 clean:
 	rm -rf $(VENV) staticfiles var test-artifacts db.sqlite3
+
+## The usage benchmark (by hand, not in `make test`): sandbox, Redis, gunicorn; see docs/benchmarks.md.
+.PHONY: benchmark
+benchmark: install
+	@PYTHON=$(PY) scripts/ensure_redis.sh
+	$(PY) scripts/benchmark.py $(BENCHMARK_ARGS)

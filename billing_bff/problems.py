@@ -142,7 +142,7 @@ def problem_response(exc: exceptions.APIException) -> Response:
         detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else title
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait) + 1)
-        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
+        if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             headers["WWW-Authenticate"] = 'Bearer realm="api"'
     body = problem_body(
         code=code, title=title, status_code=exc.status_code, detail=detail, errors=errors
@@ -159,10 +159,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, PermissionDenied):
         exc = Forbidden()
     if isinstance(exc, exceptions.APIException):
-        response = problem_response(exc)
-        if isinstance(exc, exceptions.NotAuthenticated | exceptions.AuthenticationFailed):
-            response.status_code = status.HTTP_401_UNAUTHORIZED
-        return response
+        # DRF has already chosen 401 or 403 for a failed authentication (403 when the
+        # view has no authenticator to name in WWW-Authenticate); the body follows it.
+        return problem_response(exc)
     logger.exception("unhandled error in API view %s", type(exc).__name__)
     body = problem_body(
         code="internal-error",

@@ -1,3 +1,14 @@
-"""The browser pages of billing_bff itself (login, logout)."""
+"""The browser pages of billing_bff itself: login, logout, home and the customer switcher."""
 
-urlpatterns: list = []
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from billing_bff import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    # Django's LogoutView answers POST only, so a link or an image cannot log anyone out.
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("customer/", views.select_customer, name="select-customer"),
+]

@@ -10,6 +10,9 @@ from billing_bff import health, metrics
 
 api_v1 = [
     path("", include("billing_bff.urls_api")),
+    path("", include("customers.urls")),
+    path("", include("invoices.urls")),
+    path("", include("usage.urls")),
 ]
 
 urlpatterns = [
@@ -19,6 +22,9 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     path("admin/", admin.site.urls),
     path("", include("billing_bff.urls_pages")),
+    path("", include("customers.urls_pages")),
+    path("", include("invoices.urls_pages")),
+    path("", include("usage.urls_pages")),
 ]
 
 handler400 = "billing_bff.errors_views.bad_request"

@@ -4,6 +4,7 @@
 that differs between two deployments is an environment variable, never a code edit.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -44,6 +45,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
+    "billing_bff.api.PrivateCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -131,6 +134,30 @@ REST_FRAMEWORK = {
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
+# --- Mobile logins (billing_bff.auth) -----------------------------------------------------
+SIMPLE_JWT = {
+    "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=5)),
+    "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=14)),
+    "ROTATE_REFRESH_TOKENS": True,
+    "BLACKLIST_AFTER_ROTATION": True,
+    "UPDATE_LAST_LOGIN": True,
+    "ALGORITHM": "HS256",
+    "AUTH_HEADER_TYPES": ("Bearer",),
+    "LEEWAY": 10,
+    "TOKEN_OBTAIN_SERIALIZER": "billing_bff.auth.TokenPairSerializer",
+    "TOKEN_REFRESH_SERIALIZER": "billing_bff.auth.RefreshSerializer",
+}
+
+# --- Identity and access (billing_bff.access, billing_bff.throttle) ---------------------
+# Failed logins allowed per username and per client address within the window (seconds).
+LOGIN_FAIL_LIMIT_USER = env.int("LOGIN_FAIL_LIMIT_USER", default=5)
+LOGIN_FAIL_LIMIT_ADDRESS = env.int("LOGIN_FAIL_LIMIT_ADDRESS", default=20)
+LOGIN_FAIL_WINDOW = env.int("LOGIN_FAIL_WINDOW", default=15 * 60)
+# How many proxies in front of the BFF append to X-Forwarded-For; 0 trusts none of it.
+LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
+# An agent's opening of one customer is audited once per session within this window.
+AGENT_OPEN_AUDIT_WINDOW = env.int("AGENT_OPEN_AUDIT_WINDOW", default=30 * 60)
+
 # --- Correlation ids: one id from the browser to PayEx ----------------------------------
 DJANGO_GUID = {
     "GUID_HEADER_NAME": "X-Request-Id",
@@ -182,6 +209,11 @@ CACHE_ERROR_GRACE_SECONDS = env.int("CACHE_ERROR_GRACE_SECONDS", default=_DAY)
 # How long concurrent readers of a cold key wait for the one that loads it.
 CACHE_SINGLE_FLIGHT_WAIT = env.float("CACHE_SINGLE_FLIGHT_WAIT", default=5.0)
 
+# Writes with an Idempotency-Key: how long the first answer is kept, and how long a
+# request holding the key may run before a repeat may take it over.
+IDEMPOTENCY_TTL_SECONDS = env.int("IDEMPOTENCY_TTL_SECONDS", default=24 * 60 * 60)
+IDEMPOTENCY_LOCK_SECONDS = env.int("IDEMPOTENCY_LOCK_SECONDS", default=60)
+
 # How long a filtered view of a usage set (its index list and totals) is kept.
 USAGE_VIEW_TTL_SECONDS = env.int("USAGE_VIEW_TTL_SECONDS", default=900)
 
@@ -196,7 +228,42 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = "default"
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
-CELERY_BEAT_SCHEDULE: dict = {}
+# Refresh and export work on separate queues, so a long export never delays a refresh.
+CELERY_TASK_ROUTES = {
+    "usage.tasks.refresh_*": {"queue": "refresh"},
+    "usage.tasks.export_*": {"queue": "export"},
+}
+REFRESH_TASK_SOFT_TIME_LIMIT = env.int("REFRESH_TASK_SOFT_TIME_LIMIT", default=60)
+REFRESH_TASK_TIME_LIMIT = env.int("REFRESH_TASK_TIME_LIMIT", default=90)
+# A refresh that waited longer than one fresh window in the queue is of no use any more.
+REFRESH_TASK_EXPIRES = env.int("REFRESH_TASK_EXPIRES", default=UNBILLED_FRESH_SECONDS)
+# Customers looked at within this window have their unbilled usage kept warm by beat.
+USAGE_ACTIVE_WINDOW_SECONDS = env.int("USAGE_ACTIVE_WINDOW_SECONDS", default=30 * 60)
+CELERY_BEAT_SCHEDULE = {
+    "refresh-active-customers": {
+        "task": "usage.tasks.refresh_active_customers",
+        "schedule": float(UNBILLED_FRESH_SECONDS),
+        "options": {"expires": UNBILLED_FRESH_SECONDS},
+    },
+    "cleanup-exports": {
+        "task": "usage.tasks.cleanup_exports",
+        "schedule": 60.0 * 60,
+        "options": {"expires": 60 * 60},
+    },
+}
+
+# --- Usage exports (usage.exports) ---------------------------------------------------------
+# Outside STATIC_ROOT and any media root: an export is served only through its authorised
+# download view, never by a static file server.
+EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))
+EXPORT_RETENTION_DAYS = env.int("EXPORT_RETENTION_DAYS", default=7)
+# A CSV larger than this is delivered zipped (deflate).
+EXPORT_ZIP_THRESHOLD_BYTES = env.int("EXPORT_ZIP_THRESHOLD_BYTES", default=5 * 1024 * 1024)
+# The hard limit stays under the broker's visibility timeout, or an acks_late export still
+# running would be handed to a second worker.
+EXPORT_TASK_SOFT_TIME_LIMIT = env.int("EXPORT_TASK_SOFT_TIME_LIMIT", default=25 * 60)
+EXPORT_TASK_TIME_LIMIT = env.int("EXPORT_TASK_TIME_LIMIT", default=30 * 60)
+EXPORT_TASK_MAX_RETRIES = env.int("EXPORT_TASK_MAX_RETRIES", default=3)
 
 # --- Logging: structured lines with the request id; never tokens or personal data -------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")

@@ -1,0 +1,392 @@
+"""Who may see which customer, and do what: the one policy every route goes through.
+
+- `get_customer_access` answers "may this user see this customer, and as what?" from
+  the user's links (or the agent permission) before anything is read from a cache or
+  the upstream. A customer the user may not see is a 404, word for word the one of a
+  customer that does not exist, so customer numbers cannot be probed.
+- `POLICY` says which role may perform which operation on which kind of resource.
+  `narrow_operations` applies it to the operations shown in a response;
+  `require_operation` applies it (and the upstream's current offer) to every write.
+- `audit` is the one way to record what someone did; agents' reads are recorded too.
+- `CustomerScopedAPIView` (API) and `CustomerPageMixin` / `customer_page` (pages) are
+  the bases of every customer route: they resolve the access before the handler runs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import redirect
+from django_guid import get_guid
+from rest_framework.request import Request
+from rest_framework.views import APIView
+
+from billing_bff.activity import mark_active
+from billing_bff.models import AuditLog, CustomerLink, Role
+from billing_bff.problems import Conflict, Forbidden, NotFound
+from billing_bff.redis import get_redis, key
+
+logger = logging.getLogger(__name__)
+
+__all__ = [
+    "POLICY",
+    "SESSION_CUSTOMER_KEY",
+    "CustomerAccess",
+    "CustomerPageMixin",
+    "CustomerScopedAPIView",
+    "NoCustomerSelected",
+    "Role",
+    "audit",
+    "customer_page",
+    "get_customer_access",
+    "is_agent",
+    "linked_customers",
+    "narrow_operations",
+    "page_customer_access",
+    "require_operation",
+]
+
+AGENT_PERMISSION = "billing_bff.act_as_agent"
+# Where the browser pages keep the customer the user currently acts for.
+SESSION_CUSTOMER_KEY = "bff_customer_no"
+# PayEx customer numbers are digits; the bound keeps junk out of keys and upstream URLs.
+_CUSTOMER_NO = re.compile(r"[0-9]{1,20}")
+
+OWNER, VIEWER, AGENT = Role.OWNER.value, Role.VIEWER.value, Role.AGENT.value
+_ALL = frozenset({OWNER, VIEWER, AGENT})
+_OWNER_AGENT = frozenset({OWNER, AGENT})
+_AGENT = frozenset({AGENT})
+_NOBODY: frozenset[str] = frozenset()
+
+# kind -> rel -> roles allowed. Every kind lists every rel, so a gap is a decision, not
+# an omission; a kind or rel missing here is refused to everyone. The upstream's own
+# offer still bounds every cell: a rel it does not offer for a resource is a 409.
+# - Viewers may `refresh` and `export`: neither changes the customer's data at PayEx; a
+#   refresh only re-reads what they may already see (rate-limited where it is served),
+#   and an export is the same data as a download.
+# - Agents (customer service) may do whatever the upstream offers; every change they
+#   make, and every customer they open, is audited.
+POLICY: dict[str, dict[str, frozenset[str]]] = {
+    "customer": {
+        "partial-update": _OWNER_AGENT,
+        "delete": _AGENT,
+        "create-recurring-product": _OWNER_AGENT,
+        "refresh": _ALL,
+        "export": _ALL,
+    },
+    "subscription": {
+        "partial-update": _AGENT,
+        "delete": _AGENT,
+        "create-recurring-product": _OWNER_AGENT,
+        "refresh": _ALL,
+        "export": _ALL,
+    },
+    "recurring-product": {
+        "partial-update": _OWNER_AGENT,
+        "delete": _OWNER_AGENT,
+        "create-recurring-product": _AGENT,
+        "refresh": _ALL,
+        "export": _ALL,
+    },
+    "invoice": {
+        "partial-update": _AGENT,
+        "delete": _AGENT,
+        "create-recurring-product": _AGENT,
+        "refresh": _ALL,
+        "export": _ALL,
+    },
+    "usage": {
+        "partial-update": _AGENT,
+        "delete": _AGENT,
+        "create-recurring-product": _AGENT,
+        "refresh": _ALL,
+        "export": _ALL,
+    },
+}
+
+# An operation that only reads is as visible as the resource it belongs to.
+_READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+@dataclass(frozen=True)
+class CustomerAccess:
+    user: Any
+    ledger_no: str
+    customer_no: str
+    role: str
+    channel: str
+
+
+def is_agent(user) -> bool:
+    """Customer service: an active staff user holding the agent permission.
+
+    Superusers hold every permission, so an active staff superuser is an agent too.
+    """
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(AGENT_PERMISSION)
+    )
+
+
+def linked_customers(*, user) -> list[CustomerLink]:
+    """The customers of the configured ledger this user is linked to, in menu order."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        CustomerLink.objects.filter(user=user, ledger_no=settings.PAYEX_OWNER_NO).order_by(
+            "display_name", "customer_no"
+        )
+    )
+
+
+def get_customer_access(
+    *, user, customer_no: str, channel: str, session_ref: str | None = None
+) -> CustomerAccess:
+    """Resolve what `user` may be to `customer_no`, or raise NotFound.
+
+    Called before any cache or upstream read. A link decides the role; an agent
+    without a link gets the agent role for any well-formed number (whether the
+    customer exists is the upstream's 404 to tell). A link wins over the agent
+    permission: an agent looking at a customer they are linked to acts as themselves.
+
+    `session_ref` (the session key or the mobile login's family id) scopes the
+    de-duplication of agents' "opened customer" audit entries.
+    """
+    ledger_no = settings.PAYEX_OWNER_NO
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise NotFound()
+    if not isinstance(customer_no, str) or not _CUSTOMER_NO.fullmatch(customer_no):
+        raise NotFound()
+    link = (
+        CustomerLink.objects.filter(user=user, ledger_no=ledger_no, customer_no=customer_no)
+        .only("role")
+        .first()
+    )
+    if link is not None:
+        access = CustomerAccess(
+            user=user, ledger_no=ledger_no, customer_no=customer_no, role=link.role, channel=channel
+        )
+    elif is_agent(user):
+        access = CustomerAccess(
+            user=user, ledger_no=ledger_no, customer_no=customer_no, role=AGENT, channel=channel
+        )
+        _audit_agent_open(access=access, session_ref=session_ref)
+    else:
+        raise NotFound()
+    mark_active(ledger_no=ledger_no, customer_no=customer_no)
+    return access
+
+
+def _audit_agent_open(*, access: CustomerAccess, session_ref: str | None) -> None:
+    """Record an agent opening a customer, once per customer per session and window.
+
+    The window bounds the log to one entry per visit rather than one per page view.
+    If Redis cannot answer, the entry is written anyway: too many is better than none.
+    """
+    scope = hashlib.sha256((session_ref or "").encode()).hexdigest()[:16]
+    seen_key = key(
+        "audit-open", access.user.pk, access.ledger_no, access.customer_no, access.channel, scope
+    )
+    try:
+        first = get_redis().set(seen_key, 1, nx=True, ex=settings.AGENT_OPEN_AUDIT_WINDOW)
+    except Exception as exc:  # the audit must not depend on Redis being up
+        logger.warning("agent open de-duplication unavailable: %s", type(exc).__name__)
+        first = True
+    if first:
+        audit(access=access, action="customer.open")
+
+
+# Keys whose values never belong in an audit entry, whatever a caller passes.
+_SECRET_KEY_PARTS = ("password", "token", "secret", "authorization", "cookie", "session")
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {
+            str(k): "[removed]"
+            if any(part in str(k).lower() for part in _SECRET_KEY_PARTS)
+            else _scrub(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_scrub(v) for v in value]
+    if isinstance(value, str) and settings.PAYEX_TOKEN and settings.PAYEX_TOKEN in value:
+        return value.replace(settings.PAYEX_TOKEN, "[removed]")
+    return value
+
+
+def audit(*, access: CustomerAccess, action: str, details: dict | None = None) -> AuditLog:
+    """Append one audit entry: who, when, which customer, what, through which channel.
+
+    `action` is "<kind>.<rel>" (e.g. "recurring-product.delete"), or "customer.open".
+    `details` should name ids and changed field names, not personal data; secrets are
+    removed here whatever is passed.
+    """
+    user = access.user
+    return AuditLog.objects.create(
+        actor_id=user.pk,
+        actor_username=user.get_username(),
+        actor_role=access.role,
+        ledger_no=access.ledger_no,
+        customer_no=access.customer_no,
+        action=action,
+        channel=access.channel,
+        request_id=get_guid() or "",
+        details=_scrub(details or {}),
+    )
+
+
+def _allowed(*, kind: str, rel: str, role: str) -> bool:
+    return role in POLICY.get(kind, {}).get(rel, _NOBODY)
+
+
+def narrow_operations(*, kind: str, role: str, operations: list[dict]) -> list[dict]:
+    """The operations of a resource this role may perform (hrefs already the BFF's).
+
+    A rel the policy names is kept only for the roles it lists. A rel it does not name
+    is kept only if it reads (GET): reading is what seeing the resource already allows,
+    and an unknown write is refused rather than guessed at.
+    """
+    kept = []
+    for operation in operations:
+        rel = operation.get("rel", "")
+        if rel in POLICY.get(kind, {}):
+            if _allowed(kind=kind, rel=rel, role=role):
+                kept.append(operation)
+        elif str(operation.get("method", "")).upper() in _READ_METHODS:
+            kept.append(operation)
+    return kept
+
+
+def require_operation(
+    *, access: CustomerAccess, kind: str, rel: str, offered: list[dict] | None
+) -> None:
+    """Refuse a write the role may not perform (403) or the resource does not offer (409).
+
+    `offered` is the upstream's operations for the resource in its current state;
+    None for BFF-only operations (refresh, export) that have no upstream state.
+    The role is checked first: a viewer learns nothing about the resource's state.
+    """
+    if not _allowed(kind=kind, rel=rel, role=access.role):
+        raise Forbidden()
+    if offered is not None and rel not in {op.get("rel") for op in offered}:
+        raise Conflict()
+
+
+class CustomerScopedAPIView(APIView):
+    """Base of every /api/v1/customers/{customerNo}/… view.
+
+    After DRF has authenticated the request (401 if not), `self.access` is resolved
+    from the `customerNo` URL argument, so a handler never runs for a customer the
+    user may not see.
+    """
+
+    customer_kwarg = "customerNo"
+    access: CustomerAccess
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        self.access = get_customer_access(
+            user=request.user,
+            customer_no=str(kwargs.get(self.customer_kwarg, "")),
+            channel=AuditLog.Channel.API,
+            session_ref=_api_session_ref(request),
+        )
+
+
+def _api_session_ref(request: Request) -> str | None:
+    token = getattr(request, "auth", None)
+    family = token.get("fam") if hasattr(token, "get") else None
+    if family:
+        return str(family)
+    session = getattr(request, "session", None)
+    return getattr(session, "session_key", None)
+
+
+class NoCustomerSelected(Exception):
+    """The user acts for several customers and has not picked one yet."""
+
+
+def page_customer_access(request: HttpRequest) -> CustomerAccess:
+    """The customer a browser page is about: the one chosen in the session.
+
+    A user with exactly one customer needs no choice. A choice that is no longer
+    allowed (link removed) is forgotten and raises NoCustomerSelected.
+    """
+    customer_no = request.session.get(SESSION_CUSTOMER_KEY)
+    if not customer_no:
+        links = linked_customers(user=request.user)
+        if len(links) != 1:
+            raise NoCustomerSelected()
+        customer_no = links[0].customer_no
+        request.session[SESSION_CUSTOMER_KEY] = customer_no
+    try:
+        return get_customer_access(
+            user=request.user,
+            customer_no=customer_no,
+            channel=AuditLog.Channel.WEB,
+            session_ref=request.session.session_key,
+        )
+    except NotFound:
+        request.session.pop(SESSION_CUSTOMER_KEY, None)
+        raise NoCustomerSelected() from None
+
+
+@contextmanager
+def _as_page_errors():
+    """The policy's problems as Django's own 404 and 403 pages."""
+    try:
+        yield
+    except NotFound as exc:
+        raise Http404(str(exc.detail)) from exc
+    except Forbidden as exc:
+        raise PermissionDenied(str(exc.detail)) from exc
+
+
+class CustomerPageMixin(LoginRequiredMixin):
+    """For class-based browser pages about one customer: `self.access` before the handler.
+
+    Without a usable customer choice the user is sent to the home page's switcher.
+    """
+
+    access: CustomerAccess
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        try:
+            self.access = page_customer_access(request)
+        except NoCustomerSelected:
+            return redirect("home")
+        with _as_page_errors():
+            return super().dispatch(request, *args, **kwargs)
+
+
+def customer_page(view: Callable) -> Callable:
+    """The same for function views: the view is called with `access=` as a keyword."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        try:
+            access = page_customer_access(request)
+        except NoCustomerSelected:
+            return redirect("home")
+        with _as_page_errors():
+            return view(request, *args, access=access, **kwargs)
+
+    return wrapped

@@ -1,0 +1,97 @@
+"""The JSON API of identity: mobile login, token refresh, logout, and who am I."""
+
+from __future__ import annotations
+
+from rest_framework import serializers, status
+from rest_framework.exceptions import AuthenticationFailed
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
+
+from billing_bff import auth, throttle
+from billing_bff.access import is_agent, linked_customers
+
+# Token responses must not be stored by any cache on the way (RFC 6749, 5.1).
+_NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
+
+
+class _CredentialsApi(APIView):
+    """Endpoints whose body carries the credential, so no Authorization header is read."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        # Without it DRF turns a 401 into a 403; a bad credential here is a 401.
+        return 'Bearer realm="api"'
+
+
+class TokenObtainApi(_CredentialsApi):
+    """POST username and password → {"access", "refresh"}; 401 on bad credentials."""
+
+    def post(self, request: Request) -> Response:
+        given = request.data.get("username") if isinstance(request.data, dict) else None
+        username = "" if given is None else str(given)
+        address = throttle.client_address(request)
+        if username:
+            throttle.ensure_login_allowed(username=username, address=address)
+        serializer = auth.TokenPairSerializer(data=request.data, context={"request": request})
+        try:
+            serializer.is_valid(raise_exception=True)
+        except AuthenticationFailed:
+            throttle.record_login_failure(username=username, address=address)
+            raise
+        throttle.record_login_success(username=username)
+        return Response(serializer.validated_data, headers=_NO_STORE)
+
+
+class TokenRefreshApi(_CredentialsApi):
+    """POST {"refresh"} → a new pair; the given refresh token is spent."""
+
+    def post(self, request: Request) -> Response:
+        serializer = auth.RefreshSerializer(data=request.data)
+        try:
+            serializer.is_valid(raise_exception=True)
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        return Response(serializer.validated_data, headers=_NO_STORE)
+
+
+class LogoutApi(_CredentialsApi):
+    """POST {"refresh"} → 204; that login's refresh tokens are revoked.
+
+    No access token is needed: holding the refresh token is the proof, and an app
+    whose access token has expired must still be able to log out.
+    """
+
+    def post(self, request: Request) -> Response:
+        serializer = auth.LogoutSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            auth.logout_refresh_token(raw=serializer.validated_data["refresh"])
+        except TokenError as exc:
+            raise InvalidToken(exc.args[0]) from exc
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeApi(APIView):
+    """GET → the user and each customer they may act for, with their role there."""
+
+    permission_classes = [IsAuthenticated]
+
+    class OutputSerializer(serializers.Serializer):
+        customerNo = serializers.CharField(source="customer_no")
+        name = serializers.CharField(source="display_name")
+        role = serializers.CharField()
+
+    def get(self, request: Request) -> Response:
+        user = request.user
+        body = {
+            "username": user.get_username(),
+            "customers": self.OutputSerializer(linked_customers(user=user), many=True).data,
+            # Agents open customers by number; the app shows them a search instead.
+            "agent": is_agent(user),
+        }
+        return Response(body)

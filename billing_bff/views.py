@@ -1,0 +1,93 @@
+"""Browser pages of identity: login, logout, the home page and the customer switcher.
+
+The home page is a placeholder the overview replaces; it lists the user's customers
+and lets them choose the one the other pages are about.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from billing_bff import throttle
+from billing_bff.access import (
+    SESSION_CUSTOMER_KEY,
+    get_customer_access,
+    is_agent,
+    linked_customers,
+)
+from billing_bff.models import AuditLog
+from billing_bff.problems import NotFound
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, with failed attempts counted and refused past the limit (429)."""
+
+    http_method_names = ["get", "post", "head", "options"]
+    redirect_authenticated_user = True
+
+    def post(self, request, *args, **kwargs):
+        self._username = request.POST.get("username", "")
+        self._address = throttle.client_address(request)
+        if self._username:
+            try:
+                throttle.ensure_login_allowed(username=self._username, address=self._address)
+            except throttle.LoginThrottled as exc:
+                minutes = max(1, (exc.retry_after + 59) // 60)
+                response = self.render_to_response(
+                    self.get_context_data(form=self.get_form(), throttled_minutes=minutes),
+                    status=429,
+                )
+                response["Retry-After"] = str(exc.retry_after)
+                return response
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        throttle.record_login_success(username=self._username)
+        return super().form_valid(form)
+
+    def form_invalid(self, form):
+        if self._username and self.request.POST.get("password"):
+            throttle.record_login_failure(username=self._username, address=self._address)
+        return super().form_invalid(form)
+
+
+def _home_context(request: HttpRequest, **extra) -> dict:
+    return {
+        "links": linked_customers(user=request.user),
+        "selected": request.session.get(SESSION_CUSTOMER_KEY),
+        "agent": is_agent(request.user),
+        **extra,
+    }
+
+
+@require_safe
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "billing_bff/home.html", _home_context(request))
+
+
+@require_POST
+@login_required
+def select_customer(request: HttpRequest) -> HttpResponse:
+    """Store the customer the pages are about; only one the user may see is accepted."""
+    customer_no = request.POST.get("customer_no", "").strip()
+    try:
+        access = get_customer_access(
+            user=request.user,
+            customer_no=customer_no,
+            channel=AuditLog.Channel.WEB,
+            session_ref=request.session.session_key,
+        )
+    except NotFound:
+        # Same words for "not yours" and "does not exist": numbers cannot be probed.
+        context = _home_context(request, error=_("There is no customer with that number for you."))
+        return render(request, "billing_bff/home.html", context, status=404)
+    request.session[SESSION_CUSTOMER_KEY] = access.customer_no
+    messages.success(request, _("You now act for customer %(no)s.") % {"no": access.customer_no})
+    return redirect("home")

@@ -1,0 +1,178 @@
+"""The customer API: profile, subscriptions, recurring products and the self-service catalogue.
+
+One view per route; each resolves `self.access` first (CustomerScopedAPIView), reads
+through customers.selectors and writes through customers.services. Writes take an
+`Idempotency-Key`; a POST's key also becomes the order's upstream `externalReference`.
+"""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from rest_framework import status
+from rest_framework.response import Response
+
+from billing_bff.access import CustomerScopedAPIView, require_operation
+from billing_bff.api import PageQuery, meta_of, page_slice, paged
+from billing_bff.idempotency import idempotency_key, idempotent
+
+from . import selectors, services
+from .validators import CustomerChangesInput, ProductChangesInput, ProductOrderInput
+
+
+def _page(request) -> dict:
+    """`page` and `page_size`, validated before anything is read."""
+    query = PageQuery(data=request.query_params)
+    query.is_valid(raise_exception=True)
+    return query.validated_data
+
+
+def _paged_list(request, query: dict, *, results: list, meta: dict, **extra) -> Response:
+    page, size = query["page"], query["page_size"]
+    return Response(
+        paged(
+            request,
+            results=page_slice(results, page=page, page_size=size),
+            count=len(results),
+            page=page,
+            page_size=size,
+            meta=meta,
+            **extra,
+        )
+    )
+
+
+class CustomerApi(CustomerScopedAPIView):
+    """GET the profile; PATCH its contact fields."""
+
+    def get(self, request, customerNo):
+        cached = selectors.customer(access=self.access)
+        return Response(selectors.body_of(cached, access=self.access, kind="customer"))
+
+    @idempotent
+    def patch(self, request, customerNo):
+        require_operation(access=self.access, kind="customer", rel="partial-update", offered=None)
+        changes = CustomerChangesInput(data=request.data)
+        changes.is_valid(raise_exception=True)
+        cached = services.customer_update(access=self.access, changes=changes.validated_data)
+        return Response(selectors.body_of(cached, access=self.access, kind="customer"))
+
+
+class SubscriptionListApi(CustomerScopedAPIView):
+    """GET the customer's subscriptions, paged."""
+
+    def get(self, request, customerNo):
+        query = _page(request)
+        cached = selectors.subscriptions(access=self.access)
+        results = selectors.subscription_bodies(access=self.access, cached=cached)
+        return _paged_list(request, query, results=results, meta=cached.meta)
+
+
+class SubscriptionApi(CustomerScopedAPIView):
+    """GET one subscription, with its recurring products."""
+
+    def get(self, request, customerNo, subscriptionNo):
+        subscription = selectors.subscription(access=self.access, subscription_no=subscriptionNo)
+        products = selectors.recurring_products(access=self.access, subscription_no=subscriptionNo)
+        body = selectors.present(subscription.data, access=self.access, kind="subscription")
+        body["recurringProducts"] = selectors.product_bodies(access=self.access, cached=products)
+        body["meta"] = meta_of(subscription, products)
+        return Response(body)
+
+
+class _ProductsApi(CustomerScopedAPIView):
+    """Shared by the customer-level and the subscription-level routes."""
+
+    def _product_href(self, subscription_no: str | None, product_id: str) -> str:
+        if subscription_no is None:
+            return reverse(
+                "customers:recurring-product",
+                kwargs={"customerNo": self.access.customer_no, "recurringProductId": product_id},
+            )
+        return reverse(
+            "customers:subscription-recurring-product",
+            kwargs={
+                "customerNo": self.access.customer_no,
+                "subscriptionNo": subscription_no,
+                "recurringProductId": product_id,
+            },
+        )
+
+
+class RecurringProductListApi(_ProductsApi):
+    """GET the recurring products of the customer or of one subscription; POST orders one."""
+
+    def get(self, request, customerNo, subscriptionNo=None):
+        query = _page(request)
+        cached = selectors.recurring_products(access=self.access, subscription_no=subscriptionNo)
+        parent_kind = "customer" if subscriptionNo is None else "subscription"
+        return _paged_list(
+            request,
+            query,
+            results=selectors.product_bodies(access=self.access, cached=cached),
+            meta=cached.meta,
+            # The list offers what its parent offers for ordering, narrowed to the role.
+            operations=selectors.operations_of(cached.data, access=self.access, kind=parent_kind),
+        )
+
+    @idempotent
+    def post(self, request, customerNo, subscriptionNo=None):
+        kind = "customer" if subscriptionNo is None else "subscription"
+        require_operation(
+            access=self.access, kind=kind, rel="create-recurring-product", offered=None
+        )
+        order = ProductOrderInput(data=request.data)
+        order.is_valid(raise_exception=True)
+        data = order.validated_data
+        cached = services.recurring_product_order(
+            access=self.access,
+            subscription_no=subscriptionNo,
+            product_code=data["productCode"],
+            quantity=data["quantity"],
+            start_date=data.get("startDate"),
+            reference=services.external_reference(idempotency_key(request)),
+        )
+        body = selectors.body_of(cached, access=self.access, kind="recurring-product")
+        location = self._product_href(subscriptionNo, str(cached.data["recurringProductId"]))
+        return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class RecurringProductApi(_ProductsApi):
+    """GET one recurring product; PATCH its quantity or end date; DELETE ends it."""
+
+    def get(self, request, customerNo, recurringProductId, subscriptionNo=None):
+        cached = selectors.recurring_product(
+            access=self.access, subscription_no=subscriptionNo, product_id=recurringProductId
+        )
+        return Response(selectors.body_of(cached, access=self.access, kind="recurring-product"))
+
+    @idempotent
+    def patch(self, request, customerNo, recurringProductId, subscriptionNo=None):
+        require_operation(
+            access=self.access, kind="recurring-product", rel="partial-update", offered=None
+        )
+        changes = ProductChangesInput(data=request.data)
+        changes.is_valid(raise_exception=True)
+        cached = services.recurring_product_update(
+            access=self.access,
+            subscription_no=subscriptionNo,
+            product_id=recurringProductId,
+            quantity=changes.validated_data.get("quantity"),
+            end_date=changes.validated_data.get("endDate"),
+        )
+        return Response(selectors.body_of(cached, access=self.access, kind="recurring-product"))
+
+    @idempotent
+    def delete(self, request, customerNo, recurringProductId, subscriptionNo=None):
+        services.recurring_product_end(
+            access=self.access, subscription_no=subscriptionNo, product_id=recurringProductId
+        )
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class CatalogueApi(CustomerScopedAPIView):
+    """GET the self-service products this user may order for this customer, with levels."""
+
+    def get(self, request, customerNo):
+        query = _page(request)
+        results, cached = selectors.catalogue(access=self.access)
+        return _paged_list(request, query, results=results, meta=cached.meta)

@@ -1,0 +1,32 @@
+"""Template filters over customers.formatting: `{{ amount|money:currency }}`, `{{ d|day }}`."""
+
+from django import template
+
+from customers import formatting
+
+register = template.Library()
+
+
+@register.filter
+def money(value, currency="SEK"):
+    return formatting.money(value, currency or "SEK")
+
+
+@register.filter
+def day(value):
+    return formatting.day(value)
+
+
+@register.filter
+def vat_rate(value):
+    return formatting.rate(value)
+
+
+@register.filter
+def moment(value):
+    return formatting.moment(value)
+
+
+@register.filter
+def label(value):
+    return formatting.label(value)

@@ -1,0 +1,44 @@
+"""The invoice API: headers (paged, newest first, filtered) and one invoice's charges."""
+
+from __future__ import annotations
+
+from rest_framework.response import Response
+
+from billing_bff.access import CustomerScopedAPIView
+from billing_bff.api import page_slice, paged
+
+from . import selectors
+from .validators import InvoiceQuery
+
+
+class InvoiceListApi(CustomerScopedAPIView):
+    """GET invoice headers; `year` and `status` filter, `page` and `page_size` page."""
+
+    def get(self, request, customerNo):
+        query = InvoiceQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        params = query.validated_data
+        cached = selectors.invoice_list(access=self.access)
+        headers = selectors.invoice_headers(
+            access=self.access, cached=cached, year=params.get("year"), status=params.get("status")
+        )
+        page, size = params["page"], params["page_size"]
+        return Response(
+            paged(
+                request,
+                results=page_slice(headers, page=page, page_size=size),
+                count=len(headers),
+                page=page,
+                page_size=size,
+                meta=cached.meta,
+            )
+        )
+
+
+class InvoiceApi(CustomerScopedAPIView):
+    """GET one invoice: header, charges by subscription with subtotals, VAT, totals."""
+
+    def get(self, request, customerNo, invoiceNo):
+        cached = selectors.invoice(access=self.access, invoice_no=invoiceNo)
+        body = selectors.invoice_detail(access=self.access, cached=cached)
+        return Response({**body, "meta": cached.meta})

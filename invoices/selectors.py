@@ -1,0 +1,195 @@
+"""Reads of a customer's invoices: headers (filtered, newest first) and one invoice's charges.
+
+Both are cached per customer (kinds "invoices" and "invoice"); an invoice is immutable
+once issued, so its window is long. `invoice_detail` groups the charge lines by
+subscription with subtotals, keeps customer-level charges apart, sums VAT per rate and
+links each subscription to its billed usage on the invoice. The header's totals are
+what PayEx billed, so they are shown even when the lines do not add up to them; the
+mismatch is logged for the operators instead.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from decimal import Decimal
+
+from billing_bff import caching
+from billing_bff.access import CustomerAccess
+from billing_bff.problems import NotFound
+from billing_bff.upstream.client import get_client
+from billing_bff.upstream.errors import UpstreamBadGateway
+from billing_bff.upstream.routes import API_PREFIX, find
+from customers.formatting import to_decimal
+from customers.selectors import checked_id, items_of, present, read_document
+
+logger = logging.getLogger(__name__)
+
+INVOICES, INVOICE = "invoices", "invoice"
+STATUSES = ("open", "paid", "overdue", "credited")
+_ZERO = Decimal("0.00")
+_BILLED_USAGE = find("usage", "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}")
+
+
+def _own(document: object, access: CustomerAccess) -> dict:
+    if not isinstance(document, dict):
+        raise UpstreamBadGateway(api="invoice")
+    owner = document.get("customerNo")
+    if owner is not None and str(owner) != access.customer_no:
+        raise NotFound()  # another customer's invoice reads exactly like a missing one
+    return document
+
+
+def invoice_list(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
+    def load() -> dict:
+        document = _own(get_client().list_invoices(customer_no=access.customer_no), access)
+        items_of(document, "invoices")
+        return document
+
+    return read_document(
+        access, kind=INVOICES, parts=("list",), load=load, force=force, background=True
+    )
+
+
+def invoice(*, access: CustomerAccess, invoice_no: str, force: bool = False) -> caching.Cached:
+    invoice_no = checked_id(invoice_no)
+
+    def load() -> dict:
+        document = get_client().get_invoice(customer_no=access.customer_no, invoice_no=invoice_no)
+        document = _own(document, access)
+        if not isinstance(document.get("charges"), list):
+            raise UpstreamBadGateway(api="invoice")
+        return document
+
+    return read_document(access, kind=INVOICE, parts=(invoice_no,), load=load, force=force)
+
+
+def invoice_headers(
+    *, access: CustomerAccess, cached: caching.Cached, year: int | None, status: str | None
+) -> list[dict]:
+    """The headers, newest first, filtered by invoice year and status."""
+    headers = []
+    for item in items_of(cached.data, "invoices"):
+        if year is not None and not str(item.get("invoiceDate", "")).startswith(f"{year:04d}-"):
+            continue
+        if status is not None and item.get("status") != status:
+            continue
+        headers.append(present(item, access=access, kind="invoice"))
+    headers.sort(
+        key=lambda h: (str(h.get("invoiceDate") or ""), str(h.get("invoiceNo") or "")),
+        reverse=True,
+    )
+    return headers
+
+
+def years_of(cached: caching.Cached) -> list[int]:
+    years = set()
+    for item in items_of(cached.data, "invoices"):
+        head = str(item.get("invoiceDate", ""))[:4]
+        if head.isdigit():
+            years.add(int(head))
+    return sorted(years, reverse=True)
+
+
+# --- one invoice --------------------------------------------------------------------------
+def _amount(value: object) -> Decimal:
+    number = to_decimal(value)
+    return number if number is not None and number.is_finite() else _ZERO
+
+
+def _text(amount: Decimal) -> str:
+    return f"{amount.quantize(Decimal('0.01')):f}"
+
+
+def _subtotal(charges: list[dict]) -> dict:
+    amount = sum((_amount(c.get("amount")) for c in charges), _ZERO)
+    vat = sum((_amount(c.get("vatAmount")) for c in charges), _ZERO)
+    return {"amount": _text(amount), "vatAmount": _text(vat), "totalAmount": _text(amount + vat)}
+
+
+def usage_href(*, customer_no: str, invoice_no: str, subscription_no: str) -> str:
+    return API_PREFIX + _BILLED_USAGE.bff.format(
+        customerNo=customer_no, invoiceNo=invoice_no, subscriptionNo=subscription_no
+    )
+
+
+def invoice_detail(*, access: CustomerAccess, cached: caching.Cached) -> dict:
+    document = cached.data
+    charges = [c for c in document.get("charges", []) if isinstance(c, dict)]
+    body = present(
+        {k: v for k, v in document.items() if k != "charges"}, access=access, kind="invoice"
+    )
+    invoice_no = str(document.get("invoiceNo", ""))
+    clean = [present(c, access=access, kind=None) for c in charges]
+    for charge in clean:
+        charge.pop("operations", None)
+
+    groups: OrderedDict[str, list[dict]] = OrderedDict()
+    customer_level = []
+    for charge in clean:
+        number = charge.get("subscriptionNo")
+        if number:
+            groups.setdefault(str(number), []).append(charge)
+        else:
+            customer_level.append(charge)
+    subscriptions = []
+    for number, lines in groups.items():
+        has_usage = any(line.get("chargeType") == "usage" for line in lines)
+        subscriptions.append(
+            {
+                "subscriptionNo": number,
+                "charges": lines,
+                "subtotal": _subtotal(lines),
+                # Only subscriptions with a usage line have billed usage to show.
+                "usage": usage_href(
+                    customer_no=access.customer_no, invoice_no=invoice_no, subscription_no=number
+                )
+                if has_usage
+                else None,
+            }
+        )
+
+    vat: dict[Decimal, dict[str, Decimal]] = {}
+    for charge in clean:
+        rate = _amount(charge.get("vatRate"))
+        entry = vat.setdefault(rate, {"amount": _ZERO, "vatAmount": _ZERO})
+        entry["amount"] += _amount(charge.get("amount"))
+        entry["vatAmount"] += _amount(charge.get("vatAmount"))
+
+    lines = _subtotal(clean)
+    header_total = _amount(document.get("totalAmount"))
+    header_vat = _amount(document.get("vatAmount"))
+    matches = _amount(lines["totalAmount"]) == header_total and (
+        _amount(lines["vatAmount"]) == header_vat
+    )
+    if not matches:
+        # Amounts only: the request id on the log line leads to the invoice if needed.
+        logger.warning(
+            "invoice lines do not add up to its header: lines_total=%s header_total=%s "
+            "lines_vat=%s header_vat=%s",
+            lines["totalAmount"],
+            _text(header_total),
+            lines["vatAmount"],
+            _text(header_vat),
+        )
+    body.update(
+        {
+            "subscriptions": subscriptions,
+            "customerCharges": {"charges": customer_level, "subtotal": _subtotal(customer_level)},
+            "vat": [
+                {
+                    "vatRate": _text(rate),
+                    "amount": _text(v["amount"]),
+                    "vatAmount": _text(v["vatAmount"]),
+                }
+                for rate, v in sorted(vat.items(), reverse=True)
+            ],
+            "totals": {
+                "amount": _text(header_total - header_vat),
+                "vatAmount": _text(header_vat),
+                "totalAmount": _text(header_total),
+                "linesMatchHeader": matches,
+            },
+        }
+    )
+    return body

@@ -1,0 +1,73 @@
+"""The invoice pages: /invoices/ (filtered, paged) and /invoices/<no>/ (charges and totals)."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+
+from billing_bff.api import page_links, page_slice
+from customers import selectors as customer_selectors
+from customers.selectors import items_of
+from customers.views import CustomerPage, page_url
+
+from . import selectors
+from .validators import InvoiceQuery
+
+PAGE_SIZE = 12  # a year of monthly invoices
+
+
+class InvoiceListPage(CustomerPage):
+    def get(self, request):
+        data = request.GET.copy()
+        data.setdefault("page_size", str(PAGE_SIZE))
+        query = InvoiceQuery(data=data)
+        valid = query.is_valid()
+        # Bad filters are shown next to the form; the page lists everything meanwhile.
+        params = query.validated_data if valid else {"page": 1, "page_size": PAGE_SIZE}
+        cached = selectors.invoice_list(access=self.access)
+        headers = selectors.invoice_headers(
+            access=self.access, cached=cached, year=params.get("year"), status=params.get("status")
+        )
+        page, size = params["page"], params["page_size"]
+        next_url, previous_url = page_links(request, page=page, page_size=size, count=len(headers))
+        context = {
+            "invoices": page_slice(headers, page=page, page_size=size),
+            "count": len(headers),
+            "years": selectors.years_of(cached),
+            "statuses": selectors.STATUSES,
+            "year": params.get("year"),
+            "status": params.get("status"),
+            "filter_errors": {} if valid else query.errors,
+            "next_url": next_url,
+            "previous_url": previous_url,
+            "meta": cached.meta,
+        }
+        return render(request, "invoices/list.html", context, status=200 if valid else 400)
+
+
+class InvoicePage(CustomerPage):
+    def get(self, request, invoiceNo: str):
+        cached = selectors.invoice(access=self.access, invoice_no=invoiceNo)
+        invoice = selectors.invoice_detail(access=self.access, cached=cached)
+        # Subscriptions are shown by their description where the list still has them.
+        described = {
+            s.get("subscriptionNo"): s.get("description")
+            for s in items_of(
+                customer_selectors.subscriptions(access=self.access).data, "subscriptions"
+            )
+        }
+        for index, group in enumerate(invoice["subscriptions"], start=1):
+            group["anchor"] = f"subscription-{index}"
+            group["description"] = described.get(group["subscriptionNo"]) or ""
+            group["page"] = page_url(
+                "customer_pages:subscription", subscriptionNo=group["subscriptionNo"]
+            )
+            group["usage_page"] = (
+                page_url(
+                    "usage_pages:billed",
+                    invoiceNo=invoice["invoiceNo"],
+                    subscriptionNo=group["subscriptionNo"],
+                )
+                if group["usage"]
+                else None
+            )
+        return render(request, "invoices/detail.html", {"invoice": invoice, "meta": cached.meta})

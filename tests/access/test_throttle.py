@@ -1,0 +1,209 @@
+"""Failed logins are slowed per username and per address, in Redis, for both channels."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+from django.test import Client
+
+from billing_bff import throttle
+from billing_bff.redis import get_redis
+from tests.access.actors import PASSWORD, make_user
+
+TOKEN = "/api/v1/auth/token"
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def api_login(client, username, password, address="198.51.100.1", **extra):
+    return client.post(
+        TOKEN,
+        {"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+        **extra,
+    )
+
+
+@pytest.fixture
+def limits(settings):
+    settings.LOGIN_FAIL_LIMIT_USER = 5
+    settings.LOGIN_FAIL_LIMIT_ADDRESS = 20
+    settings.LOGIN_FAIL_WINDOW = 900
+    settings.LOGIN_TRUSTED_PROXIES = 0
+    return settings
+
+
+@pytest.mark.django_db
+def test_a_username_is_locked_after_its_failures_whatever_the_address(client, owner, limits):
+    for i in range(5):
+        assert api_login(client, "olivia", "wrong", address=f"198.51.100.{i}").status_code == 401
+    response = api_login(client, "olivia", PASSWORD, address="203.0.113.9")
+    assert response.status_code == 429
+    assert response["Content-Type"] == "application/problem+json"
+    assert 0 < int(response["Retry-After"]) <= 900
+    body = response.json()
+    assert body["status"] == 429
+    assert "access" not in body
+    # Other users are not affected.
+    make_user("bob")
+    assert api_login(client, "bob", PASSWORD, address="203.0.113.9").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_address_is_locked_after_its_failures_whatever_the_username(client, owner, limits):
+    for i in range(20):
+        assert api_login(client, f"guess{i}", "wrong").status_code == 401
+    assert api_login(client, "olivia", PASSWORD).status_code == 429
+    assert api_login(client, "olivia", PASSWORD, address="198.51.100.2").status_code == 200
+
+
+@pytest.mark.django_db
+def test_unknown_and_known_usernames_are_locked_alike(client, owner, limits):
+    for _ in range(5):
+        api_login(client, "olivia", "wrong", address="198.51.100.7")
+        api_login(client, "nobody-by-that-name", "wrong", address="198.51.100.8")
+    known = api_login(client, "olivia", "wrong", address="198.51.100.9")
+    unknown = api_login(client, "nobody-by-that-name", "wrong", address="198.51.100.9")
+    assert known.status_code == unknown.status_code == 429
+    known_body, unknown_body = known.json(), unknown.json()
+    known_body.pop("instance")
+    unknown_body.pop("instance")
+    assert known_body == unknown_body
+
+
+@pytest.mark.django_db
+def test_a_success_clears_the_usernames_count(client, owner, limits):
+    for _ in range(4):
+        api_login(client, "olivia", "wrong")
+    assert api_login(client, "olivia", PASSWORD).status_code == 200
+    for _ in range(4):
+        api_login(client, "olivia", "wrong")
+    assert api_login(client, "olivia", PASSWORD).status_code == 200
+
+
+@pytest.mark.django_db
+def test_usernames_are_counted_regardless_of_case(client, owner, limits):
+    for name in ("olivia", "OLIVIA", "Olivia", "olivia ", "oLivia"):
+        api_login(client, name, "wrong", address="198.51.100.1")
+    assert api_login(client, "olivia", PASSWORD, address="198.51.100.2").status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_browser_login_is_slowed_the_same_way(owner, limits):
+    browser = Client()
+    for _ in range(5):
+        response = browser.post("/login/", {"username": "olivia", "password": "wrong"})
+        assert response.status_code == 200
+    response = browser.post("/login/", {"username": "olivia", "password": PASSWORD})
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 900
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in browser.session
+    # The mobile endpoint shares the count: it is one person's account.
+    assert api_login(Client(), "olivia", PASSWORD).status_code == 429
+
+
+@pytest.mark.django_db
+def test_forwarded_for_is_ignored_unless_proxies_are_trusted(client, owner, limits):
+    for i in range(20):
+        api_login(client, f"guess{i}", "wrong", HTTP_X_FORWARDED_FOR=f"192.0.2.{i}")
+    # A client cannot escape its address's count by writing X-Forwarded-For.
+    response = api_login(client, "olivia", PASSWORD, HTTP_X_FORWARDED_FOR="192.0.2.200")
+    assert response.status_code == 429
+
+
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(client, owner, limits):
+    limits.LOGIN_TRUSTED_PROXIES = 1
+    proxy = "10.0.0.1"
+    for i in range(20):
+        api_login(
+            client,
+            f"guess{i}",
+            "wrong",
+            address=proxy,
+            HTTP_X_FORWARDED_FOR=f"1.1.1.{i}, 192.0.2.66",
+        )
+    # Behind the proxy, 192.0.2.66 is locked out, whatever it writes before its address...
+    response = api_login(
+        client, "olivia", PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR="8.8.8.8, 192.0.2.66"
+    )
+    assert response.status_code == 429
+    # ...and another client behind the same proxy is not.
+    response = api_login(
+        client, "olivia", PASSWORD, address=proxy, HTTP_X_FORWARDED_FOR="192.0.2.67"
+    )
+    assert response.status_code == 200
+
+
+def test_the_counters_are_in_redis_and_expire(limits):
+    throttle.record_login_failure(username="olivia", address="198.51.100.1")
+    keys = sorted(k.decode() for k in get_redis().keys("*login-fail*"))
+    assert len(keys) == 2
+    assert all("olivia" not in k and "198.51.100.1" not in k for k in keys)
+    assert all(0 < get_redis().ttl(k) <= 900 for k in keys)
+
+
+# --- two processes ------------------------------------------------------------------------
+
+_SCRIPT = """
+import json, os, sys
+import django
+django.setup()
+from billing_bff import throttle
+action, username, address, times = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+if action == "fail":
+    for _ in range(times):
+        throttle.record_login_failure(username=username, address=address)
+    print(json.dumps({"pid": os.getpid()}))
+else:
+    try:
+        throttle.ensure_login_allowed(username=username, address=address)
+    except throttle.LoginThrottled as exc:
+        print(json.dumps({"pid": os.getpid(), "throttled": True, "retry_after": exc.retry_after}))
+    else:
+        print(json.dumps({"pid": os.getpid(), "throttled": False}))
+"""
+
+
+def other_process(*args: str) -> dict:
+    """Run the throttle code in a second Python process with the same settings and Redis."""
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
+    done = subprocess.run(
+        [sys.executable, "-c", _SCRIPT, *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert answer["pid"] != os.getpid()
+    return answer
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_counts_are_shared_between_processes(live_server, limits):
+    make_user("anna")
+    make_user("bertil")
+    url = f"{live_server.url}{TOKEN}"
+
+    # Failures counted by another process lock the account in this one's server...
+    other_process("fail", "anna", "198.51.100.50", "5")
+    response = requests.post(url, json={"username": "anna", "password": PASSWORD}, timeout=10)
+    assert response.status_code == 429
+    assert response.headers["Content-Type"] == "application/problem+json"
+
+    # ...and failures counted by this one's server lock it in the other process.
+    assert other_process("check", "bertil", "198.51.100.51", "0")["throttled"] is False
+    for _ in range(5):
+        answer = requests.post(url, json={"username": "bertil", "password": "wrong"}, timeout=10)
+        assert answer.status_code == 401
+    decision = other_process("check", "bertil", "198.51.100.51", "0")
+    assert decision["throttled"] is True
+    assert 0 < decision["retry_after"] <= 900

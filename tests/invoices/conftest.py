@@ -1,0 +1,1 @@
+from tests.customers.conftest import agent, anna, bertil, demo  # noqa: F401 - shared fixtures

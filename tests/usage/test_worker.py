@@ -1,0 +1,79 @@
+"""The Celery wiring, with a real worker consuming the real Redis broker."""
+
+import time
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+
+from billing_bff import caching
+from billing_bff.activity import mark_active
+from billing_bff.redis import get_redis
+from config.celery import app
+from usage import services
+from usage.tasks import refresh_active_customers
+
+SUMMARY = "GET /billing/usage/v1/{ownerNo}/customers/{customerNo}"
+
+
+@pytest.fixture
+def worker(sandbox):
+    with start_worker(
+        app,
+        pool="threads",
+        concurrency=2,
+        perform_ping_check=False,
+        queues=["default", "refresh", "export"],
+        shutdown_timeout=30,
+    ) as running:
+        yield running
+
+
+def wait_for(condition, timeout=30.0):
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if condition():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def cached_summary(customer_no):
+    scope = caching.scope_for(ledger_no="501", customer_no=customer_no)
+    return get_redis().exists(scope.key("unbilled-usage", "summary"))
+
+
+def small_customers(sandbox, n):
+    return [
+        c["customerNo"]
+        for c in sandbox.customers()
+        if c["legalEntity"] == "consumer" and not c["bigUnbilledSubscription"]
+    ][:n]
+
+
+def test_the_scheduled_refresh_touches_active_customers_only(worker, sandbox):
+    active, idle = small_customers(sandbox, 2)
+    mark_active(ledger_no="501", customer_no=active)
+    refresh_active_customers.delay()
+    assert wait_for(lambda: cached_summary(active))
+    assert wait_for(lambda: sandbox.route_count(SUMMARY) == 1)
+    time.sleep(0.5)
+    assert not cached_summary(idle)
+    assert sandbox.route_count(SUMMARY) == 1
+
+
+def test_a_duplicate_refresh_is_skipped(worker, sandbox):
+    (customer,) = small_customers(sandbox, 1)
+    sandbox.faults(latencyMs=300)  # keep the first refresh running while the second is asked
+    first_id, first_new = services.queue_refresh(ledger_no="501", customer_no=customer)
+    second_id, second_new = services.queue_refresh(ledger_no="501", customer_no=customer)
+    assert (first_new, second_new) == (True, False)
+    assert second_id == first_id
+    assert wait_for(
+        lambda: (
+            services.refresh_status(ledger_no="501", customer_no=customer, task_id=first_id)
+            == "done"
+        )
+    )
+    assert sandbox.route_count(SUMMARY) == 1
+    # Finished: the lock is released and a new refresh may be queued.
+    assert services.queue_refresh(ledger_no="501", customer_no=customer)[1] is True

@@ -1,0 +1,202 @@
+"""Reads of billed and unbilled usage: authorised scope -> Redis -> PayEx.
+
+Every function takes the CustomerAccess the request was authorised for; cache keys are
+built from it (billing_bff.caching.Scope), never from ids the client chose alone. The
+Usage API's invoice routes carry no customer, so a billed read first checks, through
+the cached billed summary, that the invoice belongs to the authorised customer and the
+subscription appears on it: anything else is the same 404 as a missing invoice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billing_bff import caching
+from billing_bff.access import CustomerAccess
+from billing_bff.problems import NotFound
+from billing_bff.upstream.client import get_client
+from billing_bff.upstream.errors import UpstreamBadGateway
+from billing_bff.upstream.routes import to_bff_href
+
+from . import store
+
+UNBILLED = "unbilled-usage"
+BILLED = "billed-usage"
+
+
+@dataclass
+class UsagePage:
+    records: list[dict]
+    count: int
+    totals: dict
+    cached: caching.Cached  # the set's summary, for meta
+    subscription_no: str
+    invoice_no: str | None
+
+
+def scope_of(access: CustomerAccess) -> caching.Scope:
+    return caching.scope_for(ledger_no=access.ledger_no, customer_no=access.customer_no)
+
+
+def _queue(access: CustomerAccess, resource: str):
+    """A callable queueing one deduplicated background refresh (see usage.tasks)."""
+
+    def queue() -> None:
+        from usage.services import queue_refresh
+
+        queue_refresh(ledger_no=access.ledger_no, customer_no=access.customer_no, resource=resource)
+
+    return queue
+
+
+def _summary_body(data: dict, access: CustomerAccess, *, invoice_no: str | None) -> dict:
+    client = get_client()
+    subscriptions = []
+    for item in data.get("subscriptions") or []:
+        sub = str(item.get("subscriptionNo", ""))
+        href = to_bff_href(
+            str(item.get("usage", "")), owner_no=client.owner_no, customer_no=access.customer_no
+        )
+        subscriptions.append(
+            {
+                "subscriptionNo": sub,
+                "recordCount": item.get("recordCount"),
+                "totalAmount": item.get("totalAmount"),
+                "usage": href,
+            }
+        )
+    body = {"customerNo": access.customer_no, "subscriptions": subscriptions}
+    if invoice_no is not None:
+        body["invoiceNo"] = invoice_no
+    if data.get("periodStart"):
+        body["periodStart"] = data["periodStart"]
+    return body
+
+
+def unbilled_summary(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
+    def load() -> dict:
+        data = get_client().get_unbilled_usage_summary(customer_no=access.customer_no)
+        if str(data.get("customerNo", access.customer_no)) != access.customer_no:
+            raise NotFound()
+        return data
+
+    if force:
+        cached = caching.refresh(
+            scope=scope_of(access), kind=UNBILLED, parts=("summary",), load=load
+        )
+    else:
+        cached = caching.read_through(
+            scope=scope_of(access),
+            kind=UNBILLED,
+            parts=("summary",),
+            load=load,
+            queue_refresh=_queue(access, "unbilled"),
+        )
+    cached.data = _summary_body(cached.data, access, invoice_no=None)
+    return cached
+
+
+def billed_summary(*, access: CustomerAccess, invoice_no: str) -> caching.Cached:
+    def load() -> dict:
+        data = get_client().get_billed_usage_summary(invoice_no=invoice_no)
+        if str(data.get("customerNo", "")) != access.customer_no:
+            # Another customer's invoice: exactly as if it did not exist.
+            raise NotFound()
+        return data
+
+    cached = caching.read_through(
+        scope=scope_of(access), kind=BILLED, parts=("summary", invoice_no), load=load
+    )
+    cached.data = _summary_body(cached.data, access, invoice_no=invoice_no)
+    return cached
+
+
+def _set_summary(
+    access: CustomerAccess, *, kind: str, parts: tuple, fetch, queue_refresh=None, force=False
+) -> tuple[str, caching.Cached]:
+    scope = scope_of(access)
+    set_key = scope.key(kind, "set", *parts)
+
+    def load() -> dict:
+        body = fetch()
+        records = body.get("usage")
+        if not isinstance(records, list):
+            raise UpstreamBadGateway(api="usage")
+        return store.write_set(set_key, records)
+
+    if force:
+        return set_key, caching.refresh(
+            scope=scope, kind=kind, parts=("records", *parts), load=load
+        )
+    cached = caching.read_through(
+        scope=scope, kind=kind, parts=("records", *parts), load=load, queue_refresh=queue_refresh
+    )
+    return set_key, cached
+
+
+def unbilled_records(
+    *, access: CustomerAccess, subscription_no: str, force: bool = False
+) -> tuple[str, caching.Cached]:
+    return _set_summary(
+        access,
+        kind=UNBILLED,
+        parts=(subscription_no,),
+        fetch=lambda: get_client().get_unbilled_usage(
+            customer_no=access.customer_no, subscription_no=subscription_no
+        ),
+        queue_refresh=_queue(access, "unbilled"),
+        force=force,
+    )
+
+
+def billed_records(
+    *, access: CustomerAccess, invoice_no: str, subscription_no: str, force: bool = False
+) -> tuple[str, caching.Cached]:
+    summary = billed_summary(access=access, invoice_no=invoice_no)
+    if subscription_no not in {s["subscriptionNo"] for s in summary.data["subscriptions"]}:
+        raise NotFound()
+    return _set_summary(
+        access,
+        kind=BILLED,
+        parts=(invoice_no, subscription_no),
+        fetch=lambda: get_client().get_billed_usage(
+            invoice_no=invoice_no, subscription_no=subscription_no
+        ),
+        force=force,
+    )
+
+
+def usage_set(
+    *,
+    access: CustomerAccess,
+    subscription_no: str,
+    invoice_no: str | None = None,
+    force: bool = False,
+) -> tuple[str, caching.Cached]:
+    """The set's Redis key and its cached summary, billed when `invoice_no` is given."""
+    if invoice_no is not None:
+        return billed_records(
+            access=access, invoice_no=invoice_no, subscription_no=subscription_no, force=force
+        )
+    return unbilled_records(access=access, subscription_no=subscription_no, force=force)
+
+
+def usage_page(
+    *,
+    access: CustomerAccess,
+    subscription_no: str,
+    query: store.Query,
+    invoice_no: str | None = None,
+) -> UsagePage:
+    set_key, cached = usage_set(
+        access=access, subscription_no=subscription_no, invoice_no=invoice_no
+    )
+    try:
+        records, count, totals = store.read_page(set_key, cached.data, query)
+    except LookupError:
+        # The records were evicted under a summary that survived: load them again.
+        set_key, cached = usage_set(
+            access=access, subscription_no=subscription_no, invoice_no=invoice_no, force=True
+        )
+        records, count, totals = store.read_page(set_key, cached.data, query)
+    return UsagePage(records, count, totals, cached, subscription_no, invoice_no)

@@ -1,0 +1,72 @@
+"""Background refresh of a customer's usage: queueing (deduplicated), activity, status.
+
+A refresh is queued at most once per customer and resource at a time: queueing takes a
+lock in Redis whose value is the task id and whose lifetime outlives the task's queue
+expiry plus its hard time limit; the task releases it when it ends. A second request
+meanwhile gets the running task's id instead of a new task.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+
+from billing_bff.redis import get_redis, key
+
+RESOURCES = ("unbilled", "all")
+
+# Delete the lock only if it still holds our task id (it may have expired and been retaken).
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+def _lock_key(ledger_no: str, customer_no: str, resource: str) -> str:
+    return key("refresh-lock", ledger_no, customer_no, resource)
+
+
+def _status_key(ledger_no: str, customer_no: str, task_id: str) -> str:
+    return key("refresh-task", ledger_no, customer_no, task_id)
+
+
+def lock_seconds() -> int:
+    return settings.REFRESH_TASK_EXPIRES + settings.REFRESH_TASK_TIME_LIMIT + 30
+
+
+def queue_refresh(
+    *, ledger_no: str, customer_no: str, resource: str = "unbilled"
+) -> tuple[str, bool]:
+    """(task id, whether a new task was queued). Never queues a duplicate."""
+    from usage.tasks import refresh_customer
+
+    if resource not in RESOURCES:
+        raise ValueError(f"unknown refresh resource {resource!r}")
+    r = get_redis()
+    task_id = uuid.uuid4().hex
+    lock = _lock_key(ledger_no, customer_no, resource)
+    if not r.set(lock, task_id, nx=True, ex=lock_seconds()):
+        running = r.get(lock)
+        return (running.decode() if running else task_id), False
+    r.set(_status_key(ledger_no, customer_no, task_id), "queued", ex=lock_seconds() + 3600)
+    refresh_customer.apply_async(
+        args=(ledger_no, customer_no, resource),
+        task_id=task_id,
+        expires=settings.REFRESH_TASK_EXPIRES,
+    )
+    return task_id, True
+
+
+def release_refresh(*, ledger_no: str, customer_no: str, resource: str, task_id: str) -> None:
+    get_redis().eval(_RELEASE, 1, _lock_key(ledger_no, customer_no, resource), task_id)
+
+
+def set_status(*, ledger_no: str, customer_no: str, task_id: str, status: str) -> None:
+    get_redis().set(_status_key(ledger_no, customer_no, task_id), status, xx=True, keepttl=True)
+
+
+def refresh_status(*, ledger_no: str, customer_no: str, task_id: str) -> str | None:
+    """queued | running | done | failed, or None when this customer has no such refresh."""
+    value = get_redis().get(_status_key(ledger_no, customer_no, task_id))
+    return value.decode() if value is not None else None
