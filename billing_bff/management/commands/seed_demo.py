@@ -1,7 +1,7 @@
 """Demo users linked to sandbox customers, for `make run` and local trials.
 
 Reads the sandbox's control endpoint `GET {PAYEX_BASE_URL}/_sandbox/customers` (a
-local development tool, hence `requests` here rather than the upstream client) and
+local development tool, reached through billing_bff.upstream.sandbox) and
 picks customers deterministically: the first in the sandbox's order that fits.
 
     anna     owner of a consumer customer with at least 3 subscriptions
@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import os
 
-import requests
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
@@ -30,6 +29,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from billing_bff.models import CustomerLink, Role
+from billing_bff.upstream.sandbox import SandboxUnavailable, sandbox_customers
 
 DEFAULT_PASSWORD = "mypages-demo"  # noqa: S105 - the documented demo password
 AGENT_GROUP = "Customer service"
@@ -62,21 +62,13 @@ class Command(BaseCommand):
             seed_catalogue(stdout=self.stdout)
 
     def _fetch_customers(self) -> list[dict]:
-        url = f"{settings.PAYEX_BASE_URL.rstrip('/')}/_sandbox/customers"
         try:
-            response = requests.get(url, timeout=(3.05, 10))
-            response.raise_for_status()
-            customers = response.json()
-        except (requests.RequestException, ValueError) as exc:
+            return sandbox_customers()
+        except SandboxUnavailable as exc:
             raise CommandError(
-                f"The sandbox did not answer at {url} ({type(exc).__name__}). "
+                f"The sandbox did not answer: {exc}. "
                 "Start it with `make sandbox` (or `make run`) and try again."
             ) from exc
-        if isinstance(customers, dict):  # tolerate a {"results": [...]} envelope
-            customers = customers.get("results", customers.get("customers", []))
-        if not isinstance(customers, list):
-            raise CommandError(f"Unexpected answer from {url}: not a list of customers.")
-        return customers
 
     def _user(self, username: str, *, password: str, reset: bool):
         User = get_user_model()
