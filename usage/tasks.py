@@ -35,6 +35,11 @@ logger = logging.getLogger(__name__)
 TRANSIENT = (UpstreamUnavailable, UpstreamTimeout, UpstreamBadGateway)
 
 
+def retry_countdown(retries: int) -> float:
+    """Seconds before the next try of a task: exponential, capped, with jitter."""
+    return min(60, 2 ** (retries + 1)) * random.uniform(0.5, 1.5)  # noqa: S311 - jitter
+
+
 def system_access(ledger_no: str, customer_no: str) -> CustomerAccess:
     """The scope a background job reads under: the customer, no user."""
     return CustomerAccess(
@@ -75,7 +80,7 @@ def refresh_customer(self, ledger_no: str, customer_no: str, resource: str = "un
             loaded = refresh_unbilled(access)
     except TRANSIENT as exc:
         if self.request.retries < self.max_retries:
-            countdown = min(60, 2 ** (self.request.retries + 1)) * random.uniform(0.5, 1.5)  # noqa: S311
+            countdown = retry_countdown(self.request.retries)
             logger.warning("refresh retry in %.1fs: %s", countdown, type(exc).__name__)
             raise self.retry(exc=exc, countdown=countdown) from exc
         return _finish(ids, resource, "failed")
@@ -128,7 +133,7 @@ def export_customer_usage(self, export_id: str) -> str:
             export_id=export_id, may_retry=self.request.retries < self.max_retries
         )
     except (*TRANSIENT, exports.IncompleteSet) as exc:
-        countdown = min(60, 2 ** (self.request.retries + 1)) * random.uniform(0.5, 1.5)  # noqa: S311
+        countdown = retry_countdown(self.request.retries)
         raise self.retry(exc=exc, countdown=countdown) from exc
     return export.status
 
