@@ -37,15 +37,11 @@ class CustomerLinkAdmin(admin.ModelAdmin):
     autocomplete_fields = ["user"]
 
 
-@admin.register(AuditLog)
-class AuditLogAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):
     """Readable by staff with the view permission; nobody may add, change or delete."""
 
-    list_display = ["at", "actor_username", "actor_role", "action", "customer_no", "channel"]
-    list_filter = ["action", "channel", "actor_role"]
-    search_fields = ["actor_username", "customer_no", "request_id"]
-    date_hierarchy = "at"
-    readonly_fields = [f.name for f in AuditLog._meta.fields]
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
 
     def has_add_permission(self, request):
         return False
@@ -55,6 +51,16 @@ class AuditLogAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdmin):
+    """The audit log: append-only for the application, read-only here."""
+
+    list_display = ["at", "actor_username", "actor_role", "action", "customer_no", "channel"]
+    list_filter = ["action", "channel", "actor_role"]
+    search_fields = ["actor_username", "customer_no", "request_id"]
+    date_hierarchy = "at"
 
 
 @admin.register(TokenFamily)

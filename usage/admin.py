@@ -2,11 +2,13 @@
 
 from django.contrib import admin
 
+from billing_bff.admin import ReadOnlyAdmin
+
 from .models import Export
 
 
 @admin.register(Export)
-class ExportAdmin(admin.ModelAdmin):
+class ExportAdmin(ReadOnlyAdmin):
     list_display = [
         "created_at",
         "customer_no",
@@ -21,13 +23,3 @@ class ExportAdmin(admin.ModelAdmin):
     list_filter = ["status", "failure_reason"]
     search_fields = ["customer_no", "id"]
     date_hierarchy = "created_at"
-    readonly_fields = [f.name for f in Export._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis
+from . import apis, export_apis
 
 app_name = "usage"
 
@@ -29,7 +29,6 @@ urlpatterns = [
 ]
 
 # Exports (usage.export_apis)
-from . import export_apis  # noqa: E402
 
 urlpatterns += [
     path(f"{C}/exports", export_apis.ExportListApi.as_view(), name="exports"),
