@@ -7,7 +7,7 @@ BFF_PORT ?= 8000
 SANDBOX_PORT ?= 8001
 export BFF_PORT SANDBOX_PORT
 
-.PHONY: run test sandbox install lint format check migrate seed clean
+.PHONY: run test sandbox install lint format check migrate seed clean static
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { \
@@ -25,8 +25,12 @@ seed: migrate
 	@scripts/wait_for_sandbox.sh
 	$(PY) manage.py seed_demo
 
+## Static files under cache-busting names in staticfiles/, served by whitenoise.
+static: install
+	$(PY) manage.py collectstatic --noinput -v 0
+
 ## The whole stack in the foreground: sandbox, web, Celery worker and beat. Ctrl-C stops all.
-run: install
+run: install static
 	@PYTHON=$(PY) scripts/ensure_redis.sh
 	@scripts/run.sh
 
@@ -44,10 +48,12 @@ format: install
 
 check: install
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --validate \
+	  --fail-on-warn --lang en --file /dev/null
 	@scripts/check_deploy.sh
 
 ## Lint, migrations, deploy checks and the whole suite (PostgreSQL when DATABASE_URL says so).
-test: install
+test: install static
 	@PYTHON=$(PY) REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} scripts/ensure_redis.sh
 	@scripts/ensure_chromium.sh
 	$(MAKE) --no-print-directory lint check

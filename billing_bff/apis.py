@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -11,6 +12,7 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from billing_bff import auth, throttle
+from billing_bff import openapi as doc
 from billing_bff.access import is_agent, linked_customers
 
 # Token responses must not be stored by any cache on the way (RFC 6749, 5.1).
@@ -28,9 +30,30 @@ class _CredentialsApi(APIView):
         return 'Bearer realm="api"'
 
 
+_TOKEN_EXAMPLE = OpenApiExample(
+    "Log in",
+    value={"username": "anna", "password": "correct horse battery staple"},
+    request_only=True,
+)
+_REFRESH_EXAMPLE = OpenApiExample(
+    "A refresh token", value={"refresh": "eyJhbGciOi…"}, request_only=True
+)
+
+
 class TokenObtainApi(_CredentialsApi):
     """POST username and password → {"access", "refresh"}; 401 on bad credentials."""
 
+    @extend_schema(
+        tags=["identity"],
+        summary="Log in: a new access and refresh token",
+        request=doc.TokenRequestSerializer,
+        examples=[_TOKEN_EXAMPLE],
+        parameters=[doc.RETRY_AFTER],
+        responses={
+            **doc.ok(doc.TokenPairSerializer, doc.TOKEN_PAIR_EXAMPLE),
+            **doc.problems(400, 401, 415, 429, errors={"password": ["This field is required."]}),
+        },
+    )
     def post(self, request: Request) -> Response:
         given = request.data.get("username") if isinstance(request.data, dict) else None
         username = "" if given is None else str(given)
@@ -50,6 +73,17 @@ class TokenObtainApi(_CredentialsApi):
 class TokenRefreshApi(_CredentialsApi):
     """POST {"refresh"} → a new pair; the given refresh token is spent."""
 
+    @extend_schema(
+        tags=["identity"],
+        summary="A new pair for a refresh token (which is then spent)",
+        description="A refresh token works once; a reused one ends the whole login (401).",
+        request=doc.RefreshRequestSerializer,
+        examples=[_REFRESH_EXAMPLE],
+        responses={
+            **doc.ok(doc.TokenPairSerializer, doc.TOKEN_PAIR_EXAMPLE),
+            **doc.problems(400, 401, 415, errors={"refresh": ["This field is required."]}),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = auth.RefreshSerializer(data=request.data)
         try:
@@ -66,6 +100,16 @@ class LogoutApi(_CredentialsApi):
     whose access token has expired must still be able to log out.
     """
 
+    @extend_schema(
+        tags=["identity"],
+        summary="Log out: the login's refresh tokens stop working",
+        request=doc.RefreshRequestSerializer,
+        examples=[_REFRESH_EXAMPLE],
+        responses={
+            **doc.NO_CONTENT,
+            **doc.problems(400, 401, 415, errors={"refresh": ["This field is required."]}),
+        },
+    )
     def post(self, request: Request) -> Response:
         serializer = auth.LogoutSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -86,6 +130,23 @@ class MeApi(APIView):
         name = serializers.CharField(source="display_name")
         role = serializers.CharField()
 
+    @extend_schema(
+        tags=["identity"],
+        summary="The user, and the customers they act for with their role",
+        parameters=[doc.IF_NONE_MATCH, doc.ETAG],
+        responses={
+            **doc.ok(
+                doc.MeSerializer,
+                {
+                    "username": "anna",
+                    "customers": [{"customerNo": "3996668", "name": "Anna", "role": "owner"}],
+                    "agent": False,
+                },
+            ),
+            **doc.NOT_MODIFIED,
+            **doc.problems(401),
+        },
+    )
     def get(self, request: Request) -> Response:
         user = request.user
         body = {

@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django_guid import get_guid
 from rest_framework import exceptions, status
+from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
 logger = logging.getLogger(__name__)
@@ -65,6 +66,25 @@ class Unprocessable(Problem):
     default_code = "unprocessable"
     default_detail = "The request cannot be processed."
     title = "Unprocessable request"
+
+
+class ProblemResponse(Response):
+    """A problem is JSON whatever renderer the view negotiated.
+
+    DRF renders an error with the view's accepted renderer: a usage list asked for as CSV
+    would answer an empty body, the OpenAPI view a YAML one. DRF assigns the view's
+    renderer after the exception handler returns, so the assignment is ignored here.
+    """
+
+    _renderer = JSONRenderer()
+
+    @property
+    def accepted_renderer(self):
+        return self._renderer
+
+    @accepted_renderer.setter
+    def accepted_renderer(self, _renderer) -> None:
+        pass
 
 
 def _type_uri(code: str) -> str:
@@ -147,7 +167,7 @@ def problem_response(exc: exceptions.APIException) -> Response:
     body = problem_body(
         code=code, title=title, status_code=exc.status_code, detail=detail, errors=errors
     )
-    return Response(
+    return ProblemResponse(
         body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
     )
 
@@ -169,7 +189,7 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         status_code=500,
         detail="Something went wrong on our side. Quote the instance id to customer service.",
     )
-    return Response(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
+    return ProblemResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
 
 
 def json_problem(status_code: int, code: str, title: str, detail: str) -> JsonResponse:

@@ -1,10 +1,13 @@
-"""Browser pages of identity: login, logout, the home page and the customer switcher.
+"""Browser pages of identity: login, logout, the customer switcher and its page.
 
-The home page is a placeholder the overview replaces; it lists the user's customers
-and lets them choose the one the other pages are about.
+`home` is the switcher page: what `/` shows while no customer is chosen (a user with
+several customers, an agent before a search). Once one is, `/` is the customer's
+overview (customers.views.OverviewPage), which falls back to this page.
 """
 
 from __future__ import annotations
+
+import re
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -57,7 +60,7 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def _home_context(request: HttpRequest, **extra) -> dict:
+def switcher_context(request: HttpRequest, **extra) -> dict:
     return {
         "links": linked_customers(user=request.user),
         "selected": request.session.get(SESSION_CUSTOMER_KEY),
@@ -69,14 +72,15 @@ def _home_context(request: HttpRequest, **extra) -> dict:
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "billing_bff/home.html", _home_context(request))
+    return render(request, "billing_bff/home.html", switcher_context(request))
 
 
 @require_POST
 @login_required
 def select_customer(request: HttpRequest) -> HttpResponse:
     """Store the customer the pages are about; only one the user may see is accepted."""
-    customer_no = request.POST.get("customer_no", "").strip()
+    # People type numbers with spaces or dashes in them, as printed on an invoice.
+    customer_no = re.sub(r"[\s-]", "", request.POST.get("customer_no", ""))
     try:
         access = get_customer_access(
             user=request.user,
@@ -86,7 +90,11 @@ def select_customer(request: HttpRequest) -> HttpResponse:
         )
     except NotFound:
         # Same words for "not yours" and "does not exist": numbers cannot be probed.
-        context = _home_context(request, error=_("There is no customer with that number for you."))
+        context = switcher_context(
+            request,
+            error=_("There is no customer with that number for you."),
+            searched=customer_no[:30],
+        )
         return render(request, "billing_bff/home.html", context, status=404)
     request.session[SESSION_CUSTOMER_KEY] = access.customer_no
     messages.success(request, _("You now act for customer %(no)s.") % {"no": access.customer_no})

@@ -3,10 +3,12 @@
 The sandbox is a separate service and is never mounted here.
 """
 
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from billing_bff import health, metrics
+from billing_bff import bench, health, metrics
 
 api_v1 = [
     path("", include("billing_bff.urls_api")),
@@ -20,12 +22,21 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("api/v1/", include(api_v1)),
+    # The OpenAPI document and its docs page: public, they hold no data (billing_bff.openapi).
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
+    # The language form of every page posts to Django's set_language (i18n/setlang/).
+    path("i18n/", include("django.conf.urls.i18n")),
     path("", include("billing_bff.urls_pages")),
     path("", include("customers.urls_pages")),
     path("", include("invoices.urls_pages")),
     path("", include("usage.urls_pages")),
 ]
+
+if settings.BENCHMARK_VIEWS:
+    # The benchmark's baseline (scripts/benchmark.py); never routed in tests or production.
+    urlpatterns.insert(0, path("bench/json", bench.bare_json, name="bench-json"))
 
 handler400 = "billing_bff.errors_views.bad_request"
 handler403 = "billing_bff.errors_views.permission_denied"

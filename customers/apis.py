@@ -8,14 +8,17 @@ through customers.selectors and writes through customers.services. Writes take a
 from __future__ import annotations
 
 from django.urls import reverse
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
+from billing_bff import openapi as doc
 from billing_bff.access import CustomerScopedAPIView, require_operation
 from billing_bff.api import PageQuery, meta_of, page_slice, paged
 from billing_bff.idempotency import idempotency_key, idempotent
 
-from . import selectors, services
+from . import openapi as shapes
+from . import overview, selectors, services
 from .validators import CustomerChangesInput, ProductChangesInput, ProductOrderInput
 
 
@@ -41,13 +44,67 @@ def _paged_list(request, query: dict, *, results: list, meta: dict, **extra) -> 
     )
 
 
+def _read(summary: str, shape, example: dict, *, paged: bool = False, **extra):
+    """The schema of a GET of customer data."""
+    return extend_schema(
+        tags=["customers"],
+        summary=summary,
+        parameters=[*([PageQuery] if paged else []), *doc.READ_HEADERS],
+        responses={
+            **doc.ok(shape, example),
+            **doc.NOT_MODIFIED,
+            **doc.problems(*(doc.LIST if paged else doc.READ)),
+        },
+        **extra,
+    )
+
+
+def _write(
+    summary: str,
+    *,
+    request,
+    request_example: dict | None,  # {example name: body}
+    answer: dict,
+    extra_parameters: tuple = (),
+    **extra,
+):
+    """The schema of a write of customer data (all writes take an Idempotency-Key)."""
+    examples = (
+        [
+            OpenApiExample(name, value=body, request_only=True)
+            for name, body in request_example.items()
+        ]
+        if request_example
+        else []
+    )
+    return extend_schema(
+        tags=["customers"],
+        summary=summary,
+        request=request,
+        examples=examples,
+        parameters=[*doc.WRITE_HEADERS, *extra_parameters],
+        responses={**answer, **doc.problems(*doc.WRITE)},
+        **extra,
+    )
+
+
 class CustomerApi(CustomerScopedAPIView):
     """GET the profile; PATCH its contact fields."""
 
+    @_read("The customer's profile", shapes.CustomerSerializer, shapes.CUSTOMER)
     def get(self, request, customerNo):
         cached = selectors.customer(access=self.access)
         return Response(selectors.body_of(cached, access=self.access, kind="customer"))
 
+    @_write(
+        "Change the customer's contact fields",
+        description="Only the fields sent change; `billingAddress` is replaced whole.",
+        request=CustomerChangesInput,
+        request_example={"New contact details": shapes.CUSTOMER_CHANGES},
+        answer=doc.ok(
+            shapes.CustomerSerializer, shapes.CUSTOMER, description="The changed profile."
+        ),
+    )
     @idempotent
     def patch(self, request, customerNo):
         require_operation(access=self.access, kind="customer", rel="partial-update", offered=None)
@@ -60,6 +117,12 @@ class CustomerApi(CustomerScopedAPIView):
 class SubscriptionListApi(CustomerScopedAPIView):
     """GET the customer's subscriptions, paged."""
 
+    @_read(
+        "The customer's subscriptions",
+        shapes.PagedSubscriptionList,
+        shapes.SUBSCRIPTIONS,
+        paged=True,
+    )
     def get(self, request, customerNo):
         query = _page(request)
         cached = selectors.subscriptions(access=self.access)
@@ -70,6 +133,11 @@ class SubscriptionListApi(CustomerScopedAPIView):
 class SubscriptionApi(CustomerScopedAPIView):
     """GET one subscription, with its recurring products."""
 
+    @_read(
+        "One subscription, with its recurring products",
+        shapes.SubscriptionDetailSerializer,
+        shapes.SUBSCRIPTION_DETAIL,
+    )
     def get(self, request, customerNo, subscriptionNo):
         subscription = selectors.subscription(access=self.access, subscription_no=subscriptionNo)
         products = selectors.recurring_products(access=self.access, subscription_no=subscriptionNo)
@@ -101,6 +169,12 @@ class _ProductsApi(CustomerScopedAPIView):
 class RecurringProductListApi(_ProductsApi):
     """GET the recurring products of the customer or of one subscription; POST orders one."""
 
+    @_read(
+        "Recurring products (running ones first)",
+        shapes.PagedRecurringProductList,
+        shapes.PRODUCTS,
+        paged=True,
+    )
     def get(self, request, customerNo, subscriptionNo=None):
         query = _page(request)
         cached = selectors.recurring_products(access=self.access, subscription_no=subscriptionNo)
@@ -114,6 +188,24 @@ class RecurringProductListApi(_ProductsApi):
             operations=selectors.operations_of(cached.data, access=self.access, kind=parent_kind),
         )
 
+    @_write(
+        "Order a recurring product",
+        description=(
+            "`productCode` from the catalogue, at a level it lists. The Idempotency-Key also "
+            "becomes the order's reference at the billing system, so a retry never orders twice."
+        ),
+        request=ProductOrderInput,
+        request_example=shapes.PRODUCT_ORDERS,
+        answer={
+            **doc.ok(
+                shapes.RecurringProductDetailSerializer,
+                {**shapes.PRODUCT, "meta": shapes.META},
+                status=201,
+                description="Ordered; `Location` is the new product.",
+            )
+        },
+        extra_parameters=[doc.LOCATION],
+    )
     @idempotent
     def post(self, request, customerNo, subscriptionNo=None):
         kind = "customer" if subscriptionNo is None else "subscription"
@@ -139,12 +231,27 @@ class RecurringProductListApi(_ProductsApi):
 class RecurringProductApi(_ProductsApi):
     """GET one recurring product; PATCH its quantity or end date; DELETE ends it."""
 
+    @_read(
+        "One recurring product",
+        shapes.RecurringProductDetailSerializer,
+        {**shapes.PRODUCT, "meta": shapes.META},
+    )
     def get(self, request, customerNo, recurringProductId, subscriptionNo=None):
         cached = selectors.recurring_product(
             access=self.access, subscription_no=subscriptionNo, product_id=recurringProductId
         )
         return Response(selectors.body_of(cached, access=self.access, kind="recurring-product"))
 
+    @_write(
+        "Change a recurring product's quantity or end date",
+        request=ProductChangesInput,
+        request_example={"More, until a day": shapes.PRODUCT_CHANGES},
+        answer=doc.ok(
+            shapes.RecurringProductDetailSerializer,
+            {**shapes.PRODUCT, "quantity": 2, "endDate": "2027-01-31", "meta": shapes.META},
+            description="The changed product.",
+        ),
+    )
     @idempotent
     def patch(self, request, customerNo, recurringProductId, subscriptionNo=None):
         require_operation(
@@ -161,6 +268,12 @@ class RecurringProductApi(_ProductsApi):
         )
         return Response(selectors.body_of(cached, access=self.access, kind="recurring-product"))
 
+    @_write(
+        "End a recurring product",
+        request=None,
+        request_example=None,
+        answer=doc.NO_CONTENT,
+    )
     @idempotent
     def delete(self, request, customerNo, recurringProductId, subscriptionNo=None):
         services.recurring_product_end(
@@ -172,7 +285,33 @@ class RecurringProductApi(_ProductsApi):
 class CatalogueApi(CustomerScopedAPIView):
     """GET the self-service products this user may order for this customer, with levels."""
 
+    @_read(
+        "What this user may order for the customer, and at which level",
+        shapes.PagedCatalogueList,
+        shapes.CATALOGUE,
+        paged=True,
+    )
     def get(self, request, customerNo):
         query = _page(request)
         results, cached = selectors.catalogue(access=self.access)
         return _paged_list(request, query, results=results, meta=cached.meta)
+
+
+class OverviewApi(CustomerScopedAPIView):
+    """GET the home screen in one call: profile, subscriptions, the latest invoices and the
+    unbilled usage, read concurrently; each section has its own meta and fails on its own."""
+
+    @_read(
+        "The app's home screen in one call",
+        shapes.OverviewSerializer,
+        shapes.OVERVIEW,
+        description=(
+            "Profile, subscriptions, the latest three invoices and the unbilled usage summary, "
+            "read concurrently. Each section has its own `meta`; a section whose billing "
+            "system call failed holds an `error` (its stale copy, when one is kept, is shown "
+            "instead, marked stale) while the others render. Only when every section fails "
+            "is the answer itself a problem."
+        ),
+    )
+    def get(self, request, customerNo):
+        return Response(overview.customer_overview(access=self.access))

@@ -12,6 +12,7 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -93,6 +94,45 @@ def moment(value: object, *, language: str | None = None) -> str:
     return f"{day(value.date(), language=language)} {value:%H:%M}"
 
 
+def ago(value: object) -> str:
+    """How long ago an ISO timestamp was, in words ("3 minutes"); "" under a minute."""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return ""
+    if not isinstance(value, datetime) or timezone.is_naive(value):
+        return ""
+    if (timezone.now() - value).total_seconds() < 60:
+        return ""
+    return timesince(value, depth=1)
+
+
+_VOLUME_UNITS = {"bytes": 1024**2, "seconds": 60}
+
+
+def volume(value: object, unit: str, *, language: str | None = None) -> str:
+    """A usage volume in base units as people read it: minutes, megabytes, or a count."""
+    number = to_decimal(value) if not isinstance(value, float) else Decimal(str(value))
+    if number is None:
+        return "" if value is None else str(value)
+    comma = not _english(language)
+    if unit == "seconds":
+        minutes, seconds = divmod(int(number), 60)
+        hours, minutes = divmod(minutes, 60)
+        if hours:
+            return f"{hours}{NBSP}h {minutes:02d}{NBSP}min"
+        return f"{minutes}{NBSP}min {seconds:02d}{NBSP}s" if minutes else f"{seconds}{NBSP}s"
+    if unit == "bytes":
+        megabytes = number / _VOLUME_UNITS["bytes"]
+        text = f"{megabytes:,.1f}" if megabytes < 1024 else f"{megabytes / 1024:,.2f}"
+        text = text.replace(",", NBSP if comma else ",")
+        if comma:
+            text = text.replace(".", ",")
+        return f"{text}{NBSP}{'MB' if megabytes < 1024 else 'GB'}"
+    return _grouped(int(number), NBSP if comma else ",")
+
+
 # Upstream codes shown to people: one translated label each.
 LABELS = {
     "monthly": _("monthly"),
@@ -114,6 +154,16 @@ LABELS = {
     "business": _("business"),
     "customer": _("customer"),
     "subscription": _("subscription"),
+    # Usage records: their type and zone.
+    "voice": _("calls"),
+    "sms": _("text messages"),
+    "mms": _("picture messages"),
+    "data": _("mobile data"),
+    "content": _("content services"),
+    "other": _("other"),
+    "domestic": _("domestic"),
+    "eu": _("EU/EEA"),
+    "world": _("rest of the world"),
 }
 
 

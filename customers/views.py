@@ -8,25 +8,41 @@ it). Successful posts redirect (PRG) with a message.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from rest_framework import serializers
 
-from billing_bff.access import CustomerPageMixin, require_operation
+from billing_bff.access import (
+    CustomerPageMixin,
+    NoCustomerSelected,
+    page_customer_access,
+    require_operation,
+)
 from billing_bff.api import meta_of
+from billing_bff.errors_views import upstream_unavailable
 from billing_bff.problems import Conflict, ValidationFailed
 from billing_bff.upstream.errors import (
+    UpstreamBadGateway,
     UpstreamConflict,
-    UpstreamError,
     UpstreamNotFound,
+    UpstreamTimeout,
+    UpstreamUnauthorized,
+    UpstreamUnavailable,
     UpstreamValidation,
 )
+from billing_bff.views import home, switcher_context
+from usage import selectors as usage_selectors
 
-from . import forms, selectors, services
+from . import forms, overview, selectors, services
+from .formatting import to_decimal
 from .validators import CustomerChangesInput, ProductChangesInput, ProductOrderInput
 
 INPUT_ERRORS = (serializers.ValidationError, ValidationFailed, UpstreamValidation)
@@ -40,22 +56,21 @@ def page_url(name: str, **kwargs) -> str | None:
         return None
 
 
+# What an outage of the billing system looks like to a page with nothing cached to show.
+OUTAGES = (UpstreamUnavailable, UpstreamTimeout, UpstreamBadGateway, UpstreamUnauthorized)
+
+
 class UpstreamPageMixin:
-    """Upstream trouble on a page: not found is the site's 404, anything else an error
-    page with the status the API would answer (the user is told to try again)."""
+    """Upstream trouble on a page: not found is the site's 404; an outage the site's
+    outage page (503 and Retry-After; the user is told to try again)."""
 
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
         except UpstreamNotFound as exc:
             raise Http404(str(exc.detail)) from exc
-        except UpstreamError as exc:
-            return render(
-                request,
-                "customers/unavailable.html",
-                {"status": exc.status_code},
-                status=exc.status_code,
-            )
+        except OUTAGES as exc:
+            return upstream_unavailable(request, exc)
 
 
 class CustomerPage(CustomerPageMixin, UpstreamPageMixin, View):
@@ -219,7 +234,7 @@ class SubscriptionPage(ProductActionsMixin, CustomerPage):
             "subscription": body,
             "products": product_rows(selectors.product_bodies(access=access, cached=products)),
             "order": _order_form(access, level="subscription", parent_body=body),
-            "usage_url": page_url("usage_pages:unbilled", subscription_no=subscription_no),
+            "usage_url": page_url("usage_pages:unbilled", subscriptionNo=subscription_no),
             "meta": meta_of(subscription, products),
         }
         return render(request, self.template_name, context)
@@ -230,3 +245,46 @@ class SubscriptionPage(ProductActionsMixin, CustomerPage):
         selectors.subscription(access=self.access, subscription_no=subscription_no)
         self.product_action(request, subscription_no=subscription_no)
         return redirect("customer_pages:subscription", subscriptionNo=subscription_no)
+
+
+class OverviewPage(View):
+    """`/`: the chosen customer's overview, each section on its own (a failed one says so
+    and the others render); without a chosen customer, the switcher page."""
+
+    http_method_names = ["get", "head", "options"]
+    template_name = "customers/overview.html"
+
+    # Login is asked for by GET alone, so any other method is a 405 for everyone.
+    @method_decorator(login_required)
+    def get(self, request):
+        try:
+            access = page_customer_access(request)
+        except NoCustomerSelected:
+            return home(request)
+        result = overview.load_overview(access=access)
+        sections = result.sections
+        # Unbilled usage is listed by the subscriptions' descriptions, linked to its page.
+        described = {
+            s["subscriptionNo"]: s.get("description")
+            for s in sections["subscriptions"].get("results", ())
+        }
+        usage_rows = sections["unbilledUsage"].get("subscriptions", [])
+        for row in usage_rows:
+            number = row["subscriptionNo"]
+            row["description"] = described.get(number) or ""
+            row["usage_page"] = page_url("usage_pages:unbilled", subscriptionNo=number)
+        context = {
+            **switcher_context(request),
+            "customer_no": access.customer_no,
+            "profile": sections["profile"],
+            "subscriptions": sections["subscriptions"],
+            "invoices": sections["invoices"],
+            "usage": sections["unbilledUsage"],
+            "usage_total": sum(
+                (to_decimal(row.get("totalAmount")) or Decimal(0) for row in usage_rows),
+                Decimal(0),
+            ),
+            "meta": result.meta,
+            "can_refresh": bool(usage_selectors.refresh_operations(access=access)),
+        }
+        return render(request, self.template_name, context)

@@ -14,10 +14,19 @@ the API and prints, measured in this one run:
   3. upstream calls made by --concurrency concurrent requests for the big set once its
      cache is cold (the customer's generation bumped), counted by the sandbox (target 1);
   4. peak memory (VmHWM and sampled VmRSS from /proc) of each web worker while serving
-     the big set, cold and warm.
+     the big set, cold and warm;
+  5. with the sandbox adding 100 ms to every call (/_sandbox/faults latencyMs=100), a
+     cold overview (GET /api/v1/customers/{no}/overview, four upstream reads run
+     concurrently) ÷ a cold profile (GET /api/v1/customers/{no}, one upstream read),
+     both through the BFF, medians over --overview-rounds rounds (target < 2);
+  6. requests per second of the warm overview ÷ those of a bare Django JSON view
+     (/bench/json, routed because the run sets BENCHMARK_VIEWS=true) on the same server,
+     --rps-clients keep-alive clients in alternating windows of --rps-seconds
+     (target ≥ 0.5).
 
 The four timed series are interleaved request by request (the order shuffled each round,
-the same page numbers for both sets), so drift on the machine hits all of them alike.
+the same page numbers for both sets), so drift on the machine hits all of them alike;
+so are the rounds of (5) and the windows of (6).
 
 Redis: REDIS_URL (default redis://127.0.0.1:6379/0). Every key the run writes is under
 its own prefix (bench-<random>) and removed at exit; nothing else is touched. Every
@@ -56,6 +65,10 @@ RECORDS_ROUTE = (
 START_TIMEOUT = 60.0
 PAGE_SIZE = 50
 TARGET_RATIO = 1.5
+OVERVIEW_LATENCY_MS = 100
+TARGET_COLD_OVERVIEW = 2.0
+TARGET_OVERVIEW_RPS = 0.5
+PROFILE_ROUTE = "GET /billing/customer/v1/{ownerNo}/customers/{customerNo}"
 
 
 # --- processes -----------------------------------------------------------------------------
@@ -359,6 +372,7 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
         PAYEX_SANDBOX="true",
         JWT_ACCESS_MINUTES="60",
         LOG_LEVEL="WARNING",
+        BENCHMARK_VIEWS="true",
     )
     setup_django(env)
     state["django"] = True
@@ -508,6 +522,13 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
         "slowest_ms": max(elapsed for _, elapsed, _ in answers) * 1000,
         "median_ms": statistics.median(elapsed for _, elapsed, _ in answers) * 1000,
     }
+    # The overview: cold against one upstream call, then warm against a bare Django view.
+    results["overview_cold"] = overview_cold(
+        small_session, bff, sandbox_url, small["customerNo"], rounds=args.overview_rounds
+    )
+    results["overview_rps"] = overview_rps(
+        small_session, bff, small["customerNo"], clients=args.rps_clients, seconds=args.rps_seconds
+    )
     results["memory_kib"] = {
         phase: {str(pid): values for pid, values in by_pid.items()}
         for phase, by_pid in memory.items()
@@ -518,6 +539,151 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
         "concurrent cold requests": {str(k): v for k, v in concurrent_sampler.peak.items()},
     }
     return results
+
+
+def _sandbox_faults(sandbox_url: str, **faults) -> None:
+    requests.post(f"{sandbox_url}/_sandbox/faults", json=faults, timeout=10).raise_for_status()
+
+
+def overview_cold(
+    session: requests.Session, bff: str, sandbox_url: str, customer_no: str, *, rounds: int
+) -> dict:
+    """(5) Cold overview ÷ cold profile, each call to the sandbox taking 100 ms more.
+
+    Before every request the customer's cache generation is bumped, so every section
+    is read from the sandbox again; the sandbox counts the calls each request made.
+    """
+    from billing_bff import caching
+
+    urls = {
+        "overview": f"{bff}/api/v1/customers/{customer_no}/overview",
+        "profile": f"{bff}/api/v1/customers/{customer_no}",
+    }
+    samples: dict[str, list[float]] = {name: [] for name in urls}
+    calls: dict[str, list[int]] = {name: [] for name in urls}
+    not_upstream = 0
+    direct: list[float] = []
+    headers = {"Authorization": f"Bearer {SANDBOX_TOKEN}"}
+    upstream_profile = f"{sandbox_url}/billing/customer/v1/{OWNER_NO}/customers/{customer_no}"
+    _sandbox_faults(sandbox_url, latencyMs=OVERVIEW_LATENCY_MS, jitterMs=0)
+    try:
+        # Warm-up (not counted): connections, both workers' thread pools, imports.
+        for _ in range(4):
+            for url in urls.values():
+                caching.invalidate_customer(ledger_no=OWNER_NO, customer_no=customer_no)
+                timed_get(session, url, {})
+        for index in range(rounds):
+            for name in ("overview", "profile") if index % 2 == 0 else ("profile", "overview"):
+                caching.invalidate_customer(ledger_no=OWNER_NO, customer_no=customer_no)
+                requests.post(f"{sandbox_url}/_sandbox/stats/reset", timeout=10)
+                elapsed, body = timed_get(session, urls[name], {})
+                samples[name].append(elapsed)
+                calls[name].append(
+                    requests.get(f"{sandbox_url}/_sandbox/stats", timeout=10).json()["total"]
+                )
+                not_upstream += body["meta"]["source"] != "upstream"
+            started = time.perf_counter()
+            requests.get(upstream_profile, headers=headers, timeout=30).raise_for_status()
+            direct.append(time.perf_counter() - started)
+    finally:
+        requests.post(f"{sandbox_url}/_sandbox/faults/reset", timeout=10)
+    stats = {name: summarise(values) for name, values in samples.items()}
+    return {
+        "latency_ms": OVERVIEW_LATENCY_MS,
+        "rounds": rounds,
+        "overview": stats["overview"],
+        "profile": stats["profile"],
+        "direct_upstream": summarise(direct),
+        "upstream_calls": {name: sorted(set(values)) for name, values in calls.items()},
+        "not_from_upstream": not_upstream,
+        "ratio": {
+            "median": stats["overview"]["median_ms"] / stats["profile"]["median_ms"],
+            "p95": stats["overview"]["p95_ms"] / stats["profile"]["p95_ms"],
+        },
+    }
+
+
+def _load(url: str, headers: dict, *, clients: int, seconds: float) -> dict:
+    """`clients` keep-alive clients requesting `url` as fast as they can for `seconds`."""
+    barrier = threading.Barrier(clients + 1)
+    counts = {"ok": 0, "failed": 0, "not_cached": 0}
+    lock = threading.Lock()
+    stop_at: list[float] = []
+
+    def client() -> None:
+        ok = failed = not_cached = 0
+        with requests.Session() as session:
+            session.headers.update(headers)
+            session.get(url, timeout=30)  # its connection, before the window opens
+            barrier.wait(timeout=60)
+            while time.perf_counter() < stop_at[0]:
+                response = session.get(url, timeout=30)
+                if response.status_code != 200:
+                    failed += 1
+                    continue
+                ok += 1
+                not_cached += b'"source":"upstream"' in response.content
+        with lock:
+            counts["ok"] += ok
+            counts["failed"] += failed
+            counts["not_cached"] += not_cached
+
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    stop_at.append(time.perf_counter() + 3600)  # replaced once everyone is connected
+    barrier.wait(timeout=60)
+    started = time.perf_counter()
+    cpu_started = time.process_time()
+    stop_at[0] = started + seconds
+    for thread in threads:
+        thread.join(timeout=seconds + 60)
+    elapsed = time.perf_counter() - started
+    return {
+        **counts,
+        "seconds": elapsed,
+        "client_cpu_seconds": time.process_time() - cpu_started,
+    }
+
+
+def overview_rps(
+    session: requests.Session, bff: str, customer_no: str, *, clients: int, seconds: float
+) -> dict:
+    """(6) Warm overview requests per second ÷ a bare Django JSON view's, same server.
+
+    Windows alternate (bare, me, overview, bare, ...), so drift hits all alike. `me`
+    (GET /api/v1/me: authentication and two small queries, no billing data) shows what
+    any authenticated API request costs here. The overview is warmed first and must
+    come from the cache throughout.
+    """
+    overview = f"{bff}/api/v1/customers/{customer_no}/overview"
+    auth = {"Authorization": session.headers["Authorization"]}
+    targets = {
+        "bare": (f"{bff}/bench/json", {}),
+        "me": (f"{bff}/api/v1/me", auth),
+        "overview": (overview, auth),
+    }
+    for _ in range(4):
+        timed_get(session, overview, {})
+    totals = {
+        name: {"ok": 0, "failed": 0, "not_cached": 0, "seconds": 0.0, "client_cpu_seconds": 0.0}
+        for name in targets
+    }
+    windows = 2
+    for _ in range(windows):
+        for name, (url, headers) in targets.items():
+            window = _load(url, headers, clients=clients, seconds=seconds)
+            for key, value in window.items():
+                totals[name][key] += value
+    rps = {name: t["ok"] / t["seconds"] for name, t in totals.items()}
+    return {
+        "clients": clients,
+        "window_seconds": seconds,
+        "windows_each": windows,
+        "totals": totals,
+        "rps": rps,
+        "ratio": rps["overview"] / rps["bare"],
+    }
 
 
 def store_only(big: dict, small: dict, pages: dict, n: int) -> dict:
@@ -632,6 +798,48 @@ def report(results: dict) -> None:
         cells = ", ".join(f"pid {pid}: {v / 1024:.0f}" for pid, v in by_pid.items())
         say(f"    sampled peak RSS, {phase + ':':26}{cells}")
     say()
+    cold = results["overview_cold"]
+    ratio = cold["ratio"]["median"]
+    verdict = "met" if ratio < TARGET_COLD_OVERVIEW else "MISSED"
+    say(
+        f"(5) cold overview ÷ cold profile, the sandbox adding {cold['latency_ms']} ms to every "
+        f"call: {cold['overview']['median_ms']:.0f} / {cold['profile']['median_ms']:.0f} ms "
+        f"= {ratio:.2f} at the median; target < {TARGET_COLD_OVERVIEW:g}: {verdict}"
+    )
+    say(
+        f"    p95 {cold['overview']['p95_ms']:.0f} / {cold['profile']['p95_ms']:.0f} ms = "
+        f"{cold['ratio']['p95']:.2f}; {cold['rounds']} rounds, interleaved; upstream calls per "
+        f"request: overview {cold['upstream_calls']['overview']}, profile "
+        f"{cold['upstream_calls']['profile']}; not from upstream: {cold['not_from_upstream']}"
+    )
+    say(
+        f"    one upstream call straight to the sandbox (no BFF): median "
+        f"{cold['direct_upstream']['median_ms']:.0f} ms"
+    )
+    rps = results["overview_rps"]
+    verdict = "met" if rps["ratio"] >= TARGET_OVERVIEW_RPS else "MISSED"
+    say()
+    say(
+        f"(6) warm overview ÷ bare Django JSON view, requests per second: "
+        f"{rps['rps']['overview']:.0f} / {rps['rps']['bare']:.0f} = {rps['ratio']:.2f}; "
+        f"target ≥ {TARGET_OVERVIEW_RPS:g}: {verdict}"
+    )
+    say(
+        f"    authenticated GET /api/v1/me: {rps['rps']['me']:.0f} per second; overview ÷ me "
+        f"= {rps['rps']['overview'] / rps['rps']['me']:.2f}, me ÷ bare "
+        f"= {rps['rps']['me'] / rps['rps']['bare']:.2f}"
+    )
+    for name in ("bare", "me", "overview"):
+        t = rps["totals"][name]
+        say(
+            f"    {name:9}{t['ok']:>7} answers in {t['seconds']:.1f} s, failed {t['failed']}, "
+            f"not from cache {t['not_cached']}, client CPU {t['client_cpu_seconds']:.1f} s"
+        )
+    say(
+        f"    {rps['clients']} keep-alive clients, {rps['windows_each']} windows of "
+        f"{rps['window_seconds']:g} s each, alternating"
+    )
+    say()
 
 
 def _interrupt(signum, frame) -> None:
@@ -646,6 +854,11 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=200, help="requests per timed series")
     parser.add_argument("--concurrency", type=int, default=50, help="concurrent cold requests")
     parser.add_argument("--threads", type=int, default=8, help="gthread threads per worker")
+    parser.add_argument(
+        "--overview-rounds", type=int, default=20, help="cold overview and profile pairs"
+    )
+    parser.add_argument("--rps-clients", type=int, default=16, help="clients for (6)")
+    parser.add_argument("--rps-seconds", type=float, default=5.0, help="one window of (6)")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args()
     if not 1 <= args.requests <= 10_000 or not 1 <= args.concurrency <= 500:

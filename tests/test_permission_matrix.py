@@ -47,7 +47,9 @@ prints what every route answered, to write or review a rule.
 
 Excluded, by rule (see `excluded`): the admin's internals under admin/ (each wrapped
 in admin_view, Django's staff-only gate; the matrix keeps the admin's entry point
-"admin/" to prove that gate), and static file serving (no authorisation to test).
+"admin/" to prove that gate), static file serving (no authorisation to test), and
+the benchmark's bare view "bench/json" (routed only with BENCHMARK_VIEWS=true, for
+scripts/benchmark.py; `test_the_benchmark_view_is_not_routed` proves it is absent).
 """
 
 from __future__ import annotations
@@ -133,6 +135,10 @@ MATRIX: dict[str, Rule] = {
     "readyz": Rule(expect={"GET": everyone(200), "*": everyone(405)}),
     # No METRICS_TOKEN in tests and DEBUG off: the route does not exist for anyone.
     "metrics": Rule(expect={"GET": everyone(404), "*": everyone(405)}),
+    # The OpenAPI document and its docs page: public, GET only. They describe the API and
+    # hold no data, and an app must read them before it has a token.
+    "api/schema/": Rule(expect={"GET": everyone(200), "*": everyone(405)}),
+    "api/docs/": Rule(expect={"GET": everyone(200), "*": everyone(405)}),
     # --- identity (billing_bff) ---
     "api/v1/auth/token": Rule(
         expect={"POST": {"anonymous": 401, "*": 200}, "*": everyone(405)},
@@ -281,6 +287,20 @@ MATRIX: dict[str, Rule] = {
     ),
     # The exports page posts its form and redirects to itself (PRG).
     "exports/": Rule(expect={"GET": PAGE_READ, "POST": everyone(302), "*": PAGE_NO_METHOD}),
+    # --- overview, usage pages, refresh and language (the browser experience) ---
+    "api/v1/customers/<str:customerNo>/overview": Rule(
+        expect={"GET": CUSTOMER_READ, "*": CUSTOMER_NO_METHOD}
+    ),
+    "subscriptions/<str:subscriptionNo>/usage/": Rule(
+        expect={"GET": PAGE_READ, "*": PAGE_NO_METHOD}
+    ),
+    "invoices/<str:invoiceNo>/subscriptions/<str:subscriptionNo>/usage/": Rule(
+        expect={"GET": PAGE_READ, "*": PAGE_NO_METHOD}
+    ),
+    # "Refresh now" for the session's customer: everyone who sees it; back to the page.
+    "refresh/": Rule(expect={"POST": everyone(302), "*": PAGE_NO_METHOD}),
+    # Django's set_language: anyone may choose a language; it redirects back.
+    "i18n/setlang/": Rule(expect={"*": everyone(302)}),
 }
 
 
@@ -323,6 +343,8 @@ def excluded(route: str, pattern: URLPattern) -> bool:
     """The documented exclusions; everything else needs a rule."""
     if route.startswith("admin/") and route != "admin/":
         return True  # admin internals: admin_view's staff gate, covered via "admin/"
+    if route.startswith("bench/"):
+        return True  # only with BENCHMARK_VIEWS=true; see test_the_benchmark_view_is_not_routed
     view = getattr(pattern.callback, "__module__", "")
     return view in {"django.views.static", "django.contrib.staticfiles.views"}
 
@@ -505,6 +527,12 @@ def test_every_route_has_a_rule_and_every_rule_a_route():
     stale = sorted(set(MATRIX) - found)
     assert not missing, f"routes without a rule in MATRIX: {missing}"
     assert not stale, f"rules for routes that no longer exist: {stale}"
+
+
+@pytest.mark.django_db
+def test_the_benchmark_view_is_not_routed(client):
+    assert not settings.BENCHMARK_VIEWS
+    assert client.get("/bench/json").status_code == 404
 
 
 def test_rules_name_only_known_methods_actors_and_targets():

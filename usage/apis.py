@@ -14,10 +14,12 @@ from rest_framework import serializers, status
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
-from billing_bff.access import CustomerScopedAPIView, narrow_operations, require_operation
+from billing_bff.access import CustomerScopedAPIView, require_operation
 from billing_bff.api import PageQuery, meta_of, paged
+from billing_bff.idempotency import idempotent
 from billing_bff.problems import NotFound
 
+from . import openapi as shapes
 from . import selectors, services, store
 
 CSV_COLUMNS = (
@@ -91,28 +93,20 @@ class UsageQuery(PageQuery):
         )
 
 
-def _refresh_operation(view: CustomerScopedAPIView) -> list[dict]:
-    href = reverse("usage:refresh", kwargs={"customerNo": view.access.customer_no})
-    return narrow_operations(
-        kind="customer",
-        role=view.access.role,
-        operations=[{"rel": "refresh", "method": "POST", "href": href}],
-    )
-
-
 class UnbilledSummaryApi(CustomerScopedAPIView):
     """Unbilled usage of the customer, per subscription, since the first unbilled day."""
 
+    @shapes.unbilled_summary
     def get(self, request, customerNo):
         cached = selectors.unbilled_summary(access=self.access)
-        return Response(
-            {**cached.data, "operations": _refresh_operation(self), "meta": cached.meta}
-        )
+        operations = selectors.refresh_operations(access=self.access)
+        return Response({**cached.data, "operations": operations, "meta": cached.meta})
 
 
 class BilledSummaryApi(CustomerScopedAPIView):
     """Billed usage on one invoice, per subscription."""
 
+    @shapes.billed_summary
     def get(self, request, customerNo, invoiceNo):
         cached = selectors.billed_summary(access=self.access, invoice_no=invoiceNo)
         return Response({**cached.data, "operations": [], "meta": cached.meta})
@@ -170,6 +164,7 @@ class _RecordsApi(CustomerScopedAPIView):
 class UnbilledRecordsApi(_RecordsApi):
     """Unbilled usage records of one subscription: paged, filtered, sorted, with totals."""
 
+    @shapes.records(UsageQuery, "Unbilled usage records of one subscription")
     def get(self, request, customerNo, subscriptionNo):
         return self._list(request, subscription_no=subscriptionNo, invoice_no=None)
 
@@ -177,6 +172,7 @@ class UnbilledRecordsApi(_RecordsApi):
 class BilledRecordsApi(_RecordsApi):
     """Billed usage records of one subscription on one invoice."""
 
+    @shapes.records(UsageQuery, "Billed usage records of one subscription on one invoice")
     def get(self, request, customerNo, invoiceNo, subscriptionNo):
         return self._list(request, subscription_no=subscriptionNo, invoice_no=invoiceNo)
 
@@ -184,6 +180,8 @@ class BilledRecordsApi(_RecordsApi):
 class RefreshApi(CustomerScopedAPIView):
     """Ask for fresh data now: 202 and a link to follow the refresh."""
 
+    @shapes.refresh
+    @idempotent
     def post(self, request, customerNo):
         require_operation(access=self.access, kind="customer", rel="refresh", offered=None)
         task_id, _ = services.queue_refresh(
@@ -203,6 +201,7 @@ class RefreshApi(CustomerScopedAPIView):
 class RefreshStatusApi(CustomerScopedAPIView):
     """Where a refresh of this customer stands: queued, running, done or failed."""
 
+    @shapes.refresh_status
     def get(self, request, customerNo, taskId):
         state = services.refresh_status(
             ledger_no=self.access.ledger_no, customer_no=self.access.customer_no, task_id=taskId

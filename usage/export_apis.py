@@ -16,15 +16,18 @@ from django.http import FileResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
+from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from billing_bff.access import CustomerScopedAPIView, narrow_operations, require_operation
 from billing_bff.api import PageQuery, paged
 from billing_bff.idempotency import idempotent
+from billing_bff.openapi import OperationSerializer, operations_field, paged_list
 from billing_bff.problems import Conflict, NotFound, Problem
 
 from . import exports
+from . import openapi as shapes
 from .models import Export
 
 logger = logging.getLogger(__name__)
@@ -45,17 +48,18 @@ def export_urls(export: Export) -> dict[str, str]:
     }
 
 
+@extend_schema_serializer(component_name="Export")
 class ExportOutput(serializers.Serializer):
     id = serializers.UUIDField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=Export.Status.choices)
     percent = serializers.IntegerField()
     rows = serializers.IntegerField()
     size = serializers.IntegerField()
     fileName = serializers.CharField(source="file_name")
     failureReason = serializers.CharField(source="failure_reason")
     createdAt = serializers.DateTimeField(source="created_at")
-    finishedAt = serializers.DateTimeField(source="finished_at")
-    expiresAt = serializers.DateTimeField(source="expires_at")
+    finishedAt = serializers.DateTimeField(source="finished_at", allow_null=True)
+    expiresAt = serializers.DateTimeField(source="expires_at", allow_null=True)
     statusUrl = serializers.SerializerMethodField()
     downloadUrl = serializers.SerializerMethodField()
     operations = serializers.SerializerMethodField()
@@ -66,10 +70,16 @@ class ExportOutput(serializers.Serializer):
     def get_downloadUrl(self, export: Export) -> str | None:
         return export_urls(export)["download"] if export.status == Export.Status.DONE else None
 
+    @extend_schema_field(OperationSerializer(many=True))
     def get_operations(self, export: Export) -> list[dict]:
         href = self.get_downloadUrl(export)
         offered = [{"rel": "download", "method": "GET", "href": href}] if href else []
         return narrow_operations(kind="usage", role=self.context["role"], operations=offered)
+
+
+PagedExportList = paged_list(
+    "PagedExportList", ExportOutput(many=True), operations=operations_field()
+)
 
 
 def export_body(export: Export, *, role: str) -> dict:
@@ -93,6 +103,7 @@ def _scoped(view: CustomerScopedAPIView, export_id: str) -> Export:
 class ExportListApi(CustomerScopedAPIView):
     """The customer's exports, newest first; POST starts one (202 and a status link)."""
 
+    @shapes.export_list(PagedExportList)
     def get(self, request, customerNo):
         params = PageQuery(data=request.query_params)
         params.is_valid(raise_exception=True)
@@ -125,6 +136,7 @@ class ExportListApi(CustomerScopedAPIView):
             )
         )
 
+    @shapes.export_create(ExportOutput)
     @idempotent
     def post(self, request, customerNo):
         require_operation(access=self.access, kind="customer", rel="export", offered=None)
@@ -138,6 +150,7 @@ class ExportListApi(CustomerScopedAPIView):
 class ExportDetailApi(CustomerScopedAPIView):
     """Where one export stands: status, percent done, and its download link once done."""
 
+    @shapes.export_detail(ExportOutput)
     def get(self, request, customerNo, exportId):
         return Response(export_body(_scoped(self, exportId), role=self.access.role))
 
@@ -149,6 +162,7 @@ class ExportDownloadApi(CustomerScopedAPIView):
         # The file is what it is, whatever the client says it accepts.
         return super().perform_content_negotiation(request, force=True)
 
+    @shapes.export_download
     def get(self, request, customerNo, exportId):
         export = _scoped(self, exportId)
         if export.status == Export.Status.EXPIRED:

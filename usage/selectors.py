@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.urls import reverse
+
 from billing_bff import caching
-from billing_bff.access import CustomerAccess
+from billing_bff.access import CustomerAccess, narrow_operations
 from billing_bff.problems import NotFound
 from billing_bff.upstream.client import get_client
-from billing_bff.upstream.errors import UpstreamBadGateway
+from billing_bff.upstream.errors import UpstreamBadGateway, UpstreamValidation
 from billing_bff.upstream.routes import to_bff_href
+from customers.selectors import checked_id
 
 from . import store
 
@@ -32,6 +35,7 @@ class UsagePage:
     cached: caching.Cached  # the set's summary, for meta
     subscription_no: str
     invoice_no: str | None
+    daily: list[dict] | None = None  # per day of the filtered records, when asked for
 
 
 def scope_of(access: CustomerAccess) -> caching.Scope:
@@ -97,8 +101,15 @@ def unbilled_summary(*, access: CustomerAccess, force: bool = False) -> caching.
 
 
 def billed_summary(*, access: CustomerAccess, invoice_no: str) -> caching.Cached:
+    # An id that cannot exist is the same 404, with no cache key and no upstream call.
+    invoice_no = checked_id(invoice_no)
+
     def load() -> dict:
-        data = get_client().get_billed_usage_summary(invoice_no=invoice_no)
+        try:
+            data = get_client().get_billed_usage_summary(invoice_no=invoice_no)
+        except UpstreamValidation:
+            # A number PayEx refuses as malformed names nothing that exists.
+            raise NotFound() from None
         if str(data.get("customerNo", "")) != access.customer_no:
             # Another customer's invoice: exactly as if it did not exist.
             raise NotFound()
@@ -118,7 +129,10 @@ def _set_summary(
     set_key = scope.key(kind, "set", *parts)
 
     def load() -> dict:
-        body = fetch()
+        try:
+            body = fetch()
+        except UpstreamValidation:
+            raise NotFound() from None  # as for the billed summary
         records = body.get("usage")
         if not isinstance(records, list):
             raise UpstreamBadGateway(api="usage")
@@ -137,6 +151,7 @@ def _set_summary(
 def unbilled_records(
     *, access: CustomerAccess, subscription_no: str, force: bool = False
 ) -> tuple[str, caching.Cached]:
+    subscription_no = checked_id(subscription_no)
     return _set_summary(
         access,
         kind=UNBILLED,
@@ -152,6 +167,7 @@ def unbilled_records(
 def billed_records(
     *, access: CustomerAccess, invoice_no: str, subscription_no: str, force: bool = False
 ) -> tuple[str, caching.Cached]:
+    invoice_no, subscription_no = checked_id(invoice_no), checked_id(subscription_no)
     summary = billed_summary(access=access, invoice_no=invoice_no)
     if subscription_no not in {s["subscriptionNo"] for s in summary.data["subscriptions"]}:
         raise NotFound()
@@ -187,16 +203,34 @@ def usage_page(
     subscription_no: str,
     query: store.Query,
     invoice_no: str | None = None,
+    with_daily: bool = False,
 ) -> UsagePage:
+    """One page of the query's view; `with_daily` adds its per-day figures (the chart's)."""
     set_key, cached = usage_set(
         access=access, subscription_no=subscription_no, invoice_no=invoice_no
     )
+
+    def read(set_key: str, summary: dict):
+        records, count, totals = store.read_page(set_key, summary, query)
+        daily = store.daily_totals(set_key, summary, query) if with_daily else None
+        return records, count, totals, daily
+
     try:
-        records, count, totals = store.read_page(set_key, cached.data, query)
+        records, count, totals, daily = read(set_key, cached.data)
     except LookupError:
         # The records were evicted under a summary that survived: load them again.
         set_key, cached = usage_set(
             access=access, subscription_no=subscription_no, invoice_no=invoice_no, force=True
         )
-        records, count, totals = store.read_page(set_key, cached.data, query)
-    return UsagePage(records, count, totals, cached, subscription_no, invoice_no)
+        records, count, totals, daily = read(set_key, cached.data)
+    return UsagePage(records, count, totals, cached, subscription_no, invoice_no, daily)
+
+
+def refresh_operations(*, access: CustomerAccess) -> list[dict]:
+    """The customer's "refresh now" (POST /refresh), when the role may ask for it."""
+    href = reverse("usage:refresh", kwargs={"customerNo": access.customer_no})
+    return narrow_operations(
+        kind="customer",
+        role=access.role,
+        operations=[{"rel": "refresh", "method": "POST", "href": href}],
+    )

@@ -22,7 +22,7 @@ import hashlib
 import json
 from array import array
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
@@ -213,17 +213,13 @@ def _view(set_key: str, summary: dict, query: Query) -> tuple[str | None, int, d
     return view_key, count, totals
 
 
-def _compute_view(base: str, view_key: str, query: Query) -> tuple[int, dict]:
-    r = get_redis()
-    raw = r.get(f"{base}:cols")
-    if raw is None:
-        raise LookupError("usage set expired")
-    cols = json.loads(raw)
+def _matching(cols: dict, query: Query) -> list[int]:
+    """Indices (time order) of the records the query's filters select."""
     types, zones = set(query.usage_types), set(query.zones)
     day_from = query.date_from.isoformat() if query.date_from else None
     day_to = query.date_to.isoformat() if query.date_to else None
     needle = query.search.lower()
-    selected = [
+    return [
         i
         for i in range(len(cols["day"]))
         if (not types or cols["type"][i] in types)
@@ -233,6 +229,15 @@ def _compute_view(base: str, view_key: str, query: Query) -> tuple[int, dict]:
         and (day_to is None or cols["day"][i] <= day_to)
         and (not needle or needle in cols["dest"][i])
     ]
+
+
+def _compute_view(base: str, view_key: str, query: Query) -> tuple[int, dict]:
+    r = get_redis()
+    raw = r.get(f"{base}:cols")
+    if raw is None:
+        raise LookupError("usage set expired")
+    cols = json.loads(raw)
+    selected = _matching(cols, query)
     order = query.sort.lstrip("-")
     if order == "amount":
         selected.sort(key=cols["amt"].__getitem__)
@@ -288,3 +293,39 @@ def iter_view(set_key: str, summary: dict, query: Query) -> Iterator[dict]:
         for item in raw:
             if item is not None:
                 yield json.loads(item)
+
+
+def daily_totals(set_key: str, summary: dict, query: Query) -> list[dict]:
+    """Count, amount and volume (per base unit) per day of the query's filtered records.
+
+    Sort and page do not change it, so it is kept per filter set, like a filtered view:
+    the columns are read once, and every later page of the same filters costs one GET.
+    """
+    base = f"{set_key}:v{summary['version']}"
+    daily_key = f"{base}:daily:{replace(query, sort='time', page=1).digest()}"
+    r = get_redis()
+    kept = r.get(daily_key)
+    if kept is not None:
+        return json.loads(kept)
+    raw = r.get(f"{base}:cols")
+    if raw is None:
+        raise LookupError("usage set expired")
+    cols = json.loads(raw)
+    days: dict[str, dict] = {}
+    for i in _matching(cols, query):
+        entry = days.setdefault(cols["day"][i], {"count": 0, "cents": 0, "volume": {}})
+        entry["count"] += 1
+        entry["cents"] += cols["amt"][i]
+        unit = cols["unit"][i]
+        entry["volume"][unit] = entry["volume"].get(unit, 0.0) + cols["vol"][i]
+    result = [
+        {
+            "day": day,
+            "count": entry["count"],
+            "amount": _cents_to_str(entry["cents"]),
+            "volume": {unit: round(v, 3) for unit, v in sorted(entry["volume"].items())},
+        }
+        for day, entry in sorted(days.items())
+    ]
+    r.set(daily_key, json.dumps(result), ex=min(_ttl(), settings.USAGE_VIEW_TTL_SECONDS))
+    return result

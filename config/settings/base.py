@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_guid",
     "billing_bff",
     "customers",
@@ -46,6 +48,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Inside ConditionalGetMiddleware: API GETs get an ETag that ignores meta.source.
+    "billing_bff.api.BodyETagMiddleware",
     "billing_bff.api.PrivateCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -67,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "billing_bff.context_processors.customer_switch",
             ],
         },
     },
@@ -108,6 +113,10 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", "Svenska"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The language a user picks on any page (i18n/setlang/) is kept for a year; until then,
+# and without it, the browser's Accept-Language decides (LocaleMiddleware).
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
+LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -131,7 +140,36 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "billing_bff.problems.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "billing_bff.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+# --- The OpenAPI document (/api/schema/) and its docs (/api/docs/), see billing_bff.openapi
+# Both are public: the document describes the API and holds no data. Swagger UI's files
+# come from drf-spectacular-sidecar through the static files, never from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "PayEx Billing my pages: mobile API",
+    "VERSION": "1.0.0",
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True},
+    # Enums that share a field name get their own names (values are import paths).
+    "ENUM_NAME_OVERRIDES": {
+        "SubscriptionStatusEnum": "billing_bff.openapi.SUBSCRIPTION_STATUSES",
+        "InvoiceStatusEnum": "invoices.selectors.STATUSES",
+        "RefreshStatusEnum": "billing_bff.openapi.REFRESH_STATUSES",
+        "ExportStatusEnum": "usage.models.Export.Status",
+    },
+    # Description, tags and the other texts are the code's (billing_bff.openapi).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "billing_bff.openapi.finish_document",
+    ],
 }
 
 # --- Mobile logins (billing_bff.auth) -----------------------------------------------------
@@ -189,6 +227,8 @@ PAYEX_SANDBOX = env.bool("PAYEX_SANDBOX", default=False)
 # Refuse to start without a complete PayEx configuration (on in production).
 PAYEX_REQUIRE_CONFIG = env.bool("PAYEX_REQUIRE_CONFIG", default=False)
 METRICS_TOKEN = env.str("METRICS_TOKEN", default="")
+# scripts/benchmark.py's bare JSON view (billing_bff.bench) at /bench/json; off elsewhere.
+BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
 
 # --- Caching of upstream data in Redis: (fresh, stale) seconds per kind ------------------
 UNBILLED_FRESH_SECONDS = env.int("UNBILLED_FRESH_SECONDS", default=300)

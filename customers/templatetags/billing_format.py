@@ -30,3 +30,8 @@ def moment(value):
 @register.filter
 def label(value):
     return formatting.label(value)
+
+
+@register.filter
+def ago(value):
+    return formatting.ago(value)

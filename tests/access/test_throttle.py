@@ -94,7 +94,7 @@ def test_usernames_are_counted_regardless_of_case(client, owner, limits):
 
 @pytest.mark.django_db
 def test_the_browser_login_is_slowed_the_same_way(owner, limits):
-    browser = Client()
+    browser = Client(HTTP_ACCEPT_LANGUAGE="en")
     for _ in range(5):
         response = browser.post("/login/", {"username": "olivia", "password": "wrong"})
         assert response.status_code == 200
