@@ -26,6 +26,8 @@ import json
 import logging
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -76,6 +78,27 @@ def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
 def invalidate_customer(*, ledger_no: str, customer_no: str) -> None:
     """After a successful write: every cached read of this customer is left behind."""
     get_redis().incr(_generation_key(ledger_no, customer_no))
+
+
+class NotCached(Exception):
+    """In cache-only mode: this read would have to go to the upstream."""
+
+
+_cache_only: ContextVar[bool] = ContextVar("cache_only", default=False)
+
+
+@contextmanager
+def cache_only():
+    """Reads in the block are served from Redis or raise NotCached; none goes upstream.
+
+    Lets a caller do the warm part of its work in line and hand only the cold reads to
+    threads (see customers.overview).
+    """
+    token = _cache_only.set(True)
+    try:
+        yield
+    finally:
+        _cache_only.reset(token)
 
 
 @dataclass
@@ -137,6 +160,8 @@ def read_through(
         if age < windows.fresh + windows.stale and queue_refresh is not None:
             queue_refresh()
             return Cached(data, as_of, stale=True, source="cache")
+    if _cache_only.get():
+        raise NotCached(kind)
     try:
         return _load_single_flight(r, cache_key, windows=windows, load=load)
     except UpstreamNotFound:

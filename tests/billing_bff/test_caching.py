@@ -132,3 +132,14 @@ def test_not_found_is_never_masked_by_an_old_copy(windows):
         caching.read_through(
             scope=s, kind="customer", load=Loader(fail=errors.UpstreamNotFound(api="customer"))
         )
+
+
+def test_cache_only_serves_what_redis_holds_and_refuses_the_rest(windows):
+    load = Loader()
+    with caching.cache_only(), pytest.raises(caching.NotCached):
+        caching.read_through(scope=scope(), kind="customer", load=load)
+    assert load.calls == 0
+    caching.read_through(scope=scope(), kind="customer", load=load)
+    with caching.cache_only():
+        warm = caching.read_through(scope=scope(), kind="customer", load=load)
+    assert warm.data == {"name": "Anna"} and load.calls == 1

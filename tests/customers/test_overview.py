@@ -16,6 +16,7 @@ from billing_bff.models import CustomerLink
 from billing_bff.upstream.client import PayExClient
 from billing_bff.upstream.deadline import remaining
 from billing_bff.upstream.errors import UpstreamUnavailable
+from customers import overview
 from tests.customers import upstream as sandbox_data
 from tests.customers.helpers import assert_clean_body, problem
 from tests.customers.test_pages import browser
@@ -75,6 +76,17 @@ def test_the_overview_has_four_sections_each_with_its_meta(anna, demo, sandbox):
         {"rel": "refresh", "method": "POST", "href": f"/api/v1/customers/{demo.family}/refresh"}
     ]
     assert_clean_body(body, customer_no=demo.family)
+
+
+def test_a_warm_overview_is_built_in_the_request_thread(anna, demo, monkeypatch):
+    anna.get(url(demo.family))  # warms every section
+
+    def no_threads(load):
+        raise AssertionError("a warm section was handed to the pool")
+
+    monkeypatch.setattr(overview, "_submit", no_threads)
+    body = anna.get(url(demo.family)).json()
+    assert all(body[name]["meta"]["source"] == "cache" for name in SECTIONS)
 
 
 def test_the_role_narrows_the_operations_of_each_section(bertil, demo):
