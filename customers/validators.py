@@ -51,6 +51,18 @@ def zip_code(value: str, *, country: str) -> str:
     return value
 
 
+def changes_only(serializer: serializers.Serializer, attrs: dict, *, nothing: str) -> dict:
+    """A PATCH names only fields it may change, and at least one of them."""
+    unknown = set(getattr(serializer, "initial_data", {}) or {}) - set(serializer.fields)
+    if unknown:
+        raise serializers.ValidationError(
+            {name: [_("This field cannot be changed.")] for name in sorted(unknown)}
+        )
+    if not attrs:
+        raise serializers.ValidationError(nothing)
+    return attrs
+
+
 class BillingAddressInput(serializers.Serializer):
     """The whole billing address: a change replaces it (coAddress may be empty)."""
 
@@ -88,14 +100,7 @@ class CustomerChangesInput(serializers.Serializer):
         return phone_number(value)
 
     def validate(self, attrs: dict) -> dict:
-        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("This field cannot be changed.")] for name in sorted(unknown)}
-            )
-        if not attrs:
-            raise serializers.ValidationError(_("Send at least one field to change."))
-        return attrs
+        return changes_only(self, attrs, nothing=_("Send at least one field to change."))
 
 
 class ProductOrderInput(serializers.Serializer):
@@ -123,11 +128,4 @@ class ProductChangesInput(serializers.Serializer):
         return value
 
     def validate(self, attrs: dict) -> dict:
-        unknown = set(getattr(self, "initial_data", {}) or {}) - set(self.fields)
-        if unknown:
-            raise serializers.ValidationError(
-                {name: [_("This field cannot be changed.")] for name in sorted(unknown)}
-            )
-        if not attrs:
-            raise serializers.ValidationError(_("Send quantity, endDate or both."))
-        return attrs
+        return changes_only(self, attrs, nothing=_("Send quantity, endDate or both."))
