@@ -19,7 +19,7 @@ import logging
 import re
 from collections.abc import Callable
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
@@ -127,6 +127,8 @@ class CustomerAccess:
     customer_no: str
     role: str
     channel: str
+    # Per-request memo (the customer's cache scope): one generation read per request.
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def is_agent(user) -> bool:

@@ -7,7 +7,6 @@ import json
 
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework import serializers
-from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
@@ -127,8 +126,3 @@ def _without_source(value):
         )
         for name, item in value.items()
     }
-
-
-def private(response: Response) -> Response:
-    patch_cache_control(response, private=True, no_cache=True)
-    return response

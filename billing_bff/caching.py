@@ -75,9 +75,31 @@ def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
     return Scope(ledger_no=ledger_no, customer_no=customer_no, generation=generation)
 
 
-def invalidate_customer(*, ledger_no: str, customer_no: str) -> None:
+def invalidate_customer(*, ledger_no: str, customer_no: str) -> int:
     """After a successful write: every cached read of this customer is left behind."""
-    get_redis().incr(_generation_key(ledger_no, customer_no))
+    return get_redis().incr(_generation_key(ledger_no, customer_no))
+
+
+def scope_of(access) -> Scope:
+    """The scope of the customer a request (or task) was authorised for.
+
+    The generation is read once per CustomerAccess, that is once per request, however
+    many documents the request reads; `invalidate` keeps it in step after a write.
+    """
+    scope = access.memo.get("scope")
+    if scope is None:
+        scope = access.memo["scope"] = scope_for(
+            ledger_no=access.ledger_no, customer_no=access.customer_no
+        )
+    return scope
+
+
+def invalidate(access) -> None:
+    """`invalidate_customer` for the request's own customer; its later reads see the change."""
+    generation = invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    access.memo["scope"] = Scope(
+        ledger_no=access.ledger_no, customer_no=access.customer_no, generation=generation
+    )
 
 
 class NotCached(Exception):
@@ -141,12 +163,16 @@ def read_through(
     parts: tuple = (),
     load: Callable[[], Any],
     queue_refresh: Callable[[], None] | None = None,
+    force: bool = False,
 ) -> Cached:
     """One cached document of a customer; see the module docstring for the rules.
 
     `queue_refresh` queues the background refresh of a stale copy (a deduplicated
     Celery task); without one, a stale copy is reloaded in line like a cold one.
+    `force` loads and stores whatever the copy's age (background refresh, "refresh now").
     """
+    if force:
+        return refresh(scope=scope, kind=kind, parts=parts, load=load)
     r = get_redis()
     windows = freshness(kind)
     cache_key = scope.key(kind, *parts)

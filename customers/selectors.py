@@ -21,8 +21,9 @@ from billing_bff import caching
 from billing_bff.access import CustomerAccess, Role, narrow_operations
 from billing_bff.problems import NotFound
 from billing_bff.upstream.client import get_client
-from billing_bff.upstream.errors import UpstreamBadGateway, UpstreamValidation
+from billing_bff.upstream.errors import UpstreamBadGateway
 from billing_bff.upstream.routes import to_bff_href
+from usage.services import refresh_queuer
 
 from .models import CatalogueProduct
 
@@ -42,21 +43,6 @@ def checked_id(value: object) -> str:
     return value
 
 
-def scope_of(access: CustomerAccess) -> caching.Scope:
-    return caching.scope_for(ledger_no=access.ledger_no, customer_no=access.customer_no)
-
-
-def _queue_refresh(access: CustomerAccess):
-    """Queue the background reload of the customer's documents (deduplicated)."""
-
-    def queue() -> None:
-        from usage.services import queue_refresh
-
-        queue_refresh(ledger_no=access.ledger_no, customer_no=access.customer_no, resource="all")
-
-    return queue
-
-
 def read_document(
     access: CustomerAccess,
     *,
@@ -70,24 +56,15 @@ def read_document(
 
     `background`: a stale copy is served while the background refresh reloads it; only
     for the documents `services.refresh_customer_documents` reloads, the others are
-    reloaded in line. A read PayEx refuses as malformed names nothing that exists: 404.
+    reloaded in line.
     """
-    scope = scope_of(access)
-
-    def guarded_load():
-        try:
-            return load()
-        except UpstreamValidation:
-            raise NotFound() from None
-
-    if force:
-        return caching.refresh(scope=scope, kind=kind, parts=parts, load=guarded_load)
     return caching.read_through(
-        scope=scope,
+        scope=caching.scope_of(access),
         kind=kind,
         parts=parts,
-        load=guarded_load,
-        queue_refresh=_queue_refresh(access) if background else None,
+        load=load,
+        queue_refresh=refresh_queuer(access, resource="all") if background else None,
+        force=force,
     )
 
 

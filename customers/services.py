@@ -38,12 +38,12 @@ _REFERENCE_MAX = 64
 def _keep(access: CustomerAccess, *, kind: str, parts: tuple, data: dict) -> caching.Cached:
     """After invalidation: the write's answer becomes the resource's fresh cached copy."""
     return caching.refresh(
-        scope=selectors.scope_of(access), kind=kind, parts=parts, load=lambda: data
+        scope=caching.scope_of(access), kind=kind, parts=parts, load=lambda: data
     )
 
 
 def _invalidate(access: CustomerAccess) -> None:
-    caching.invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    caching.invalidate(access)
 
 
 def external_reference(idempotency_key: str | None) -> str:

@@ -17,11 +17,12 @@ from billing_bff import caching
 from billing_bff.access import CustomerAccess, narrow_operations
 from billing_bff.problems import NotFound
 from billing_bff.upstream.client import get_client
-from billing_bff.upstream.errors import UpstreamBadGateway, UpstreamValidation
+from billing_bff.upstream.errors import UpstreamBadGateway
 from billing_bff.upstream.routes import to_bff_href
 from customers.selectors import checked_id
 
 from . import store
+from .services import refresh_queuer
 
 UNBILLED = "unbilled-usage"
 BILLED = "billed-usage"
@@ -36,21 +37,6 @@ class UsagePage:
     subscription_no: str
     invoice_no: str | None
     daily: list[dict] | None = None  # per day of the filtered records, when asked for
-
-
-def scope_of(access: CustomerAccess) -> caching.Scope:
-    return caching.scope_for(ledger_no=access.ledger_no, customer_no=access.customer_no)
-
-
-def _queue(access: CustomerAccess, resource: str):
-    """A callable queueing one deduplicated background refresh (see usage.tasks)."""
-
-    def queue() -> None:
-        from usage.services import queue_refresh
-
-        queue_refresh(ledger_no=access.ledger_no, customer_no=access.customer_no, resource=resource)
-
-    return queue
 
 
 def _summary_body(data: dict, access: CustomerAccess, *, invoice_no: str | None) -> dict:
@@ -84,18 +70,14 @@ def unbilled_summary(*, access: CustomerAccess, force: bool = False) -> caching.
             raise NotFound()
         return data
 
-    if force:
-        cached = caching.refresh(
-            scope=scope_of(access), kind=UNBILLED, parts=("summary",), load=load
-        )
-    else:
-        cached = caching.read_through(
-            scope=scope_of(access),
-            kind=UNBILLED,
-            parts=("summary",),
-            load=load,
-            queue_refresh=_queue(access, "unbilled"),
-        )
+    cached = caching.read_through(
+        scope=caching.scope_of(access),
+        kind=UNBILLED,
+        parts=("summary",),
+        load=load,
+        queue_refresh=refresh_queuer(access, resource="unbilled"),
+        force=force,
+    )
     cached.data = _summary_body(cached.data, access, invoice_no=None)
     return cached
 
@@ -105,18 +87,14 @@ def billed_summary(*, access: CustomerAccess, invoice_no: str) -> caching.Cached
     invoice_no = checked_id(invoice_no)
 
     def load() -> dict:
-        try:
-            data = get_client().get_billed_usage_summary(invoice_no=invoice_no)
-        except UpstreamValidation:
-            # A number PayEx refuses as malformed names nothing that exists.
-            raise NotFound() from None
+        data = get_client().get_billed_usage_summary(invoice_no=invoice_no)
         if str(data.get("customerNo", "")) != access.customer_no:
             # Another customer's invoice: exactly as if it did not exist.
             raise NotFound()
         return data
 
     cached = caching.read_through(
-        scope=scope_of(access), kind=BILLED, parts=("summary", invoice_no), load=load
+        scope=caching.scope_of(access), kind=BILLED, parts=("summary", invoice_no), load=load
     )
     cached.data = _summary_body(cached.data, access, invoice_no=invoice_no)
     return cached
@@ -125,25 +103,23 @@ def billed_summary(*, access: CustomerAccess, invoice_no: str) -> caching.Cached
 def _set_summary(
     access: CustomerAccess, *, kind: str, parts: tuple, fetch, queue_refresh=None, force=False
 ) -> tuple[str, caching.Cached]:
-    scope = scope_of(access)
+    scope = caching.scope_of(access)
     set_key = scope.key(kind, "set", *parts)
 
     def load() -> dict:
-        try:
-            body = fetch()
-        except UpstreamValidation:
-            raise NotFound() from None  # as for the billed summary
+        body = fetch()
         records = body.get("usage")
         if not isinstance(records, list):
             raise UpstreamBadGateway(api="usage")
         return store.write_set(set_key, records)
 
-    if force:
-        return set_key, caching.refresh(
-            scope=scope, kind=kind, parts=("records", *parts), load=load
-        )
     cached = caching.read_through(
-        scope=scope, kind=kind, parts=("records", *parts), load=load, queue_refresh=queue_refresh
+        scope=scope,
+        kind=kind,
+        parts=("records", *parts),
+        load=load,
+        queue_refresh=queue_refresh,
+        force=force,
     )
     return set_key, cached
 
@@ -159,7 +135,7 @@ def unbilled_records(
         fetch=lambda: get_client().get_unbilled_usage(
             customer_no=access.customer_no, subscription_no=subscription_no
         ),
-        queue_refresh=_queue(access, "unbilled"),
+        queue_refresh=refresh_queuer(access, resource="unbilled"),
         force=force,
     )
 

@@ -9,6 +9,7 @@ meanwhile gets the running task's id instead of a new task.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 
@@ -56,6 +57,15 @@ def queue_refresh(
         expires=settings.REFRESH_TASK_EXPIRES,
     )
     return task_id, True
+
+
+def refresh_queuer(access, *, resource: str) -> Callable[[], None]:
+    """What caching.read_through calls on a stale copy: one deduplicated refresh."""
+
+    def queue() -> None:
+        queue_refresh(ledger_no=access.ledger_no, customer_no=access.customer_no, resource=resource)
+
+    return queue
 
 
 def release_refresh(*, ledger_no: str, customer_no: str, resource: str, task_id: str) -> None:

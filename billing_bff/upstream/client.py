@@ -10,7 +10,8 @@ Nothing else in the BFF talks HTTP to PayEx. Each call:
   connection error, 502, 503 or 504; a read timeout is not retried, so a hanging
   upstream costs one timeout, not three;
 - passes through its API's circuit breaker;
-- ends in parsed JSON or in one typed error of billing_bff.upstream.errors;
+- ends in parsed JSON or in one typed error of billing_bff.upstream.errors (a read
+  refused as malformed is a not-found: a read's only input is the ids in its path);
 - leaves one log line (method, route template, status, duration, attempt, correlation
   id: no ids, no token, no URL) and its metrics.
 """
@@ -271,7 +272,7 @@ class PayExClient:
             response = get_session(route.api).request(
                 method, self.base_url + path, json=body, headers=headers, timeout=(connect, read)
             )
-            error, data = self._interpret(route, response)
+            error, data = self._interpret(method, route, response)
         except requests.exceptions.ConnectTimeout:
             error, data = errors.UpstreamUnavailable(api=route.api), None
         except requests.exceptions.Timeout:
@@ -292,7 +293,7 @@ class PayExClient:
             error.retry_after_hint = _retry_after_seconds(response)
         return error, data
 
-    def _interpret(self, route: routes.Route, response: requests.Response):
+    def _interpret(self, method: str, route: routes.Route, response: requests.Response):
         status = response.status_code
         if status == 204:
             return None, None
@@ -304,7 +305,14 @@ class PayExClient:
             if not isinstance(data, dict):
                 return errors.UpstreamBadGateway(api=route.api, upstream_status=status), None
             return None, data
-        return error_from_problem(api=route.api, status=status, body=data), None
+        error = error_from_problem(api=route.api, status=status, body=data)
+        if method == "GET" and isinstance(error, errors.UpstreamValidation):
+            # A read carries nothing but ids in its path: one PayEx refuses as malformed
+            # names nothing that exists, so it is a not-found like any other.
+            error = errors.UpstreamNotFound(
+                api=route.api, upstream_status=status, instance=error.instance
+            )
+        return error, None
 
     def _log(self, method, route, status, duration, attempt, cid, *, error=None) -> None:
         outcome = "ok" if error is None else error.default_code

@@ -5,8 +5,9 @@ handler (billing_bff.problems) renders them all, and none carries an upstream UR
 token or ledger number into a response.
 
 upstream answer                               error                 end user gets
-400 validation                                UpstreamValidation    400, field errors
-404 *-not-found, invoice-has-no-usage         UpstreamNotFound      404
+400 validation of a write                     UpstreamValidation    400, field errors
+404 *-not-found, invoice-has-no-usage,        UpstreamNotFound      404
+    400 validation of a read (malformed id)
 409 conflict                                  UpstreamConflict      409
 401 token-expired, token-invalid,             UpstreamUnauthorized  503 and an operator alarm
     owner-mismatch                                                  (never 401: it would log

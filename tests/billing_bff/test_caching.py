@@ -143,3 +143,19 @@ def test_cache_only_serves_what_redis_holds_and_refuses_the_rest(windows):
     with caching.cache_only():
         warm = caching.read_through(scope=scope(), kind="customer", load=load)
     assert warm.data == {"name": "Anna"} and load.calls == 1
+
+
+def test_a_request_reads_the_generation_once_and_its_own_write_moves_it(windows):
+    from billing_bff.access import CustomerAccess
+
+    access = CustomerAccess(
+        user=None, ledger_no="501", customer_no="1234567", role="owner", channel="api"
+    )
+    first = caching.scope_of(access)
+    # Someone else's write during this request: this request keeps its one snapshot.
+    caching.invalidate_customer(ledger_no="501", customer_no="1234567")
+    assert caching.scope_of(access) == first
+    # Its own write: the request's later reads use the new generation.
+    caching.invalidate(access)
+    assert caching.scope_of(access).generation == first.generation + 2
+    assert caching.scope_of(access) == scope()  # what a new request would read

@@ -39,6 +39,10 @@ def scripted():
             self.end_headers()
             self.wfile.write(body)
 
+        def do_PATCH(self):
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            self.do_GET()
+
         def log_message(self, *args):
             pass
 
@@ -126,9 +130,21 @@ def test_camel_case_problems_are_read_too(scripted, fast_retries):
     scripted.answers = [(400, {"Content-Type": "application/problem+json"}, body)]
     client = PayExClient(base_url=scripted.url, owner_no="501", token="t")
     with pytest.raises(errors.UpstreamValidation) as caught:
-        client.get_customer(customer_no="1234567")
+        client.patch_customer(customer_no="1234567", changes={"emailAddress": "x"})
     assert caught.value.errors == {"emailAddress": ["Not an email"]}
     assert caught.value.instance == "dd07e588"
+
+
+def test_a_read_refused_as_malformed_is_a_not_found(scripted, fast_retries):
+    body = json.dumps(
+        {"Type": "billing/customer/problems/validation", "Status": 400, "Instance": "abc"}
+    ).encode()
+    scripted.answers = [(400, {"Content-Type": "application/problem+json"}, body)]
+    client = PayExClient(base_url=scripted.url, owner_no="501", token="t")
+    with pytest.raises(errors.UpstreamNotFound) as caught:
+        client.get_subscription(customer_no="1234567", subscription_no="x--")
+    assert caught.value.status_code == 404
+    assert caught.value.instance == "abc"
 
 
 def test_a_list_where_an_object_was_promised_is_a_bad_gateway(scripted, fast_retries):
