@@ -14,8 +14,8 @@ from .selectors import STATUSES
 CHARGE_TYPES = ("recurring", "usage", "one-off", "discount", "adjustment")
 
 
-class InvoiceHeaderSerializer(serializers.Serializer):
-    """An invoice's header: dates, totals and status."""
+class _InvoiceFields(serializers.Serializer):
+    """What an invoice's header and its full view share."""
 
     invoiceNo = serializers.CharField()
     customerNo = serializers.CharField()
@@ -27,8 +27,13 @@ class InvoiceHeaderSerializer(serializers.Serializer):
     totalAmount = AmountField(help_text="Including VAT.")
     vatAmount = AmountField()
     status = serializers.ChoiceField(choices=STATUSES)
-    charges = HrefField(required=False, help_text="The invoice with its charge lines.")
     operations = operations_field()
+
+
+class InvoiceHeaderSerializer(_InvoiceFields):
+    """An invoice's header: dates, totals and status."""
+
+    charges = HrefField(required=False, help_text="The invoice with its charge lines.")
 
 
 class ChargeSerializer(serializers.Serializer):
@@ -83,21 +88,10 @@ class InvoiceTotalsSerializer(serializers.Serializer):
     )
 
 
-class InvoiceDetailSerializer(serializers.Serializer):
+class InvoiceDetailSerializer(_InvoiceFields):
     """One invoice: its header, its charges grouped by subscription, VAT and totals."""
 
-    invoiceNo = serializers.CharField()
-    customerNo = serializers.CharField()
-    invoiceDate = serializers.DateField()
-    dueDate = serializers.DateField()
-    periodStart = serializers.DateField()
-    periodEnd = serializers.DateField()
-    currency = serializers.CharField()
-    totalAmount = AmountField(help_text="Including VAT.")
-    vatAmount = AmountField()
-    status = serializers.ChoiceField(choices=STATUSES)
     usage = HrefField(required=False, help_text="The billed usage summary of this invoice.")
-    operations = operations_field()
     subscriptions = InvoiceSubscriptionSerializer(many=True)
     customerCharges = CustomerChargesSerializer()
     vat = VatLineSerializer(many=True)
