@@ -13,9 +13,9 @@ from django_guid import get_guid
 
 from billing_bff.management.commands.seed_demo import DEFAULT_PASSWORD
 from billing_bff.models import CustomerLink
+from billing_bff.upstream.breaker import Breaker
 from billing_bff.upstream.client import PayExClient
 from billing_bff.upstream.deadline import remaining
-from billing_bff.upstream.errors import UpstreamUnavailable
 from customers import overview
 from tests.customers import upstream as sandbox_data
 from tests.customers.helpers import assert_clean_body, problem
@@ -34,14 +34,17 @@ def url(customer_no: str) -> str:
     return f"/api/v1/customers/{customer_no}/overview"
 
 
+def open_usage_breaker(settings) -> None:
+    """The Usage API fails fast through its real breaker in Redis; the others still work."""
+    breaker = Breaker("usage")
+    for _ in range(settings.PAYEX_BREAKER_THRESHOLD):
+        breaker.record_failure()
+
+
 @pytest.fixture
-def unbilled_summary_down(monkeypatch):
-    """The Usage API's summary call fails; every other call reaches the sandbox."""
-
-    def fail(self, **kwargs):
-        raise UpstreamUnavailable(api="usage")
-
-    monkeypatch.setattr(PayExClient, "get_unbilled_usage_summary", fail)
+def unbilled_summary_down(settings):
+    """The Usage API is down (its breaker open); every other call reaches the sandbox."""
+    open_usage_breaker(settings)
 
 
 def test_the_overview_has_four_sections_each_with_its_meta(anna, demo, sandbox):
@@ -116,15 +119,12 @@ def test_one_failing_upstream_degrades_its_own_section_only(anna, demo, unbilled
     assert body["meta"]["stale"] is True  # the answer as a whole is not complete
 
 
-def test_a_failing_section_shows_its_stale_copy(anna, demo, settings, monkeypatch):
+def test_a_failing_section_shows_its_stale_copy(anna, demo, settings):
     first = anna.get(url(demo.family)).json()["unbilledUsage"]
     # The copy is past its fresh and stale windows, and the upstream now fails.
     settings.CACHE_WINDOWS = {**settings.CACHE_WINDOWS, "unbilled-usage": (0, 0)}
 
-    def fail(self, **kwargs):
-        raise UpstreamUnavailable(api="usage")
-
-    monkeypatch.setattr(PayExClient, "get_unbilled_usage_summary", fail)
+    open_usage_breaker(settings)
     section = anna.get(url(demo.family)).json()["unbilledUsage"]
     assert "error" not in section
     assert section["meta"] == {**first["meta"], "stale": True, "source": "cache"}
