@@ -33,7 +33,7 @@ from django_guid import get_guid
 from rest_framework.request import Request
 from rest_framework.views import APIView
 
-from billing_bff.activity import mark_active
+from billing_bff import caching
 from billing_bff.models import AuditLog, CustomerLink, Role
 from billing_bff.problems import Conflict, Forbidden, NotFound
 from billing_bff.redis import get_redis, key
@@ -127,7 +127,8 @@ class CustomerAccess:
     customer_no: str
     role: str
     channel: str
-    # Per-request memo (the customer's cache scope): one generation read per request.
+    # Per-request memo (the customer's cache scope, billing_bff.caching): one generation
+    # read per request, sent with the activity mark when the access is resolved.
     memo: dict = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -189,7 +190,7 @@ def get_customer_access(
         _audit_agent_open(access=access, session_ref=session_ref)
     else:
         raise NotFound()
-    mark_active(ledger_no=ledger_no, customer_no=customer_no)
+    caching.enter(access)
     return access
 
 

@@ -1,31 +1,29 @@
 """Which customers are being looked at, so background jobs keep their data warm.
 
-Every authorised customer-scoped request marks its customer active (one ZADD);
+Every authorised customer-scoped request marks its customer active (one ZADD, sent
+with the request's generation read by billing_bff.caching.enter);
 usage's beat job refreshes the customers active within a window.
 """
 
 from __future__ import annotations
 
-import logging
 import time
 
-import redis
-
 from billing_bff.redis import get_redis, key
-
-logger = logging.getLogger(__name__)
 
 
 def _active_key() -> str:
     return key("active-customers")
 
 
-def mark_active(*, ledger_no: str, customer_no: str) -> None:
-    try:
-        get_redis().zadd(_active_key(), {f"{ledger_no}:{customer_no}": time.time()})
-    except redis.RedisError:
-        # Only freshness depends on it; the request itself must not fail for it.
-        logger.warning("could not mark a customer active")
+def mark_active(client, *, ledger_no: str, customer_no: str) -> None:
+    """Mark the customer as looked at now, on `client`: a Redis client or a pipeline.
+
+    billing_bff.caching.enter queues it on the pipeline that also reads the request's
+    generation, and keeps a failure from failing the request: only freshness depends
+    on the mark.
+    """
+    client.zadd(_active_key(), {f"{ledger_no}:{customer_no}": time.time()})
 
 
 def active_customers(*, within_seconds: int) -> list[tuple[str, str]]:

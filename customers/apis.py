@@ -248,7 +248,7 @@ class RecurringProductApi(_ProductsApi):
         request_example={"More, until a day": shapes.PRODUCT_CHANGES},
         answer=doc.ok(
             shapes.RecurringProductDetailSerializer,
-            {**shapes.PRODUCT, "quantity": 2, "endDate": "2027-01-31", "meta": shapes.META},
+            {**shapes.PRODUCT, **shapes.PRODUCT_CHANGES, "meta": shapes.META},
             description="The changed product.",
         ),
     )

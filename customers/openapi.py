@@ -286,9 +286,9 @@ CATALOGUE = {
 CUSTOMER_CHANGES = {"emailAddress": "kristina@example.com", "msisdn": "+46701234567"}
 PRODUCT_ORDERS = {
     "On the customer": {"productCode": "CUS-SEC", "quantity": 1},
-    "On a subscription": {"productCode": "ADD-SURF10", "quantity": 1, "startDate": "2026-12-01"},
+    "On a subscription": {"productCode": "ADD-SURF10", "quantity": 1, "startDate": "2030-01-01"},
 }
-PRODUCT_CHANGES = {"quantity": 2, "endDate": "2027-01-31"}
+PRODUCT_CHANGES = {"quantity": 2, "endDate": "2030-12-31"}
 
 OVERVIEW = {
     "customerNo": "3996668",

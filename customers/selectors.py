@@ -34,6 +34,8 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
 # Fields that name the ledger or the upstream resource itself: never shown.
 _HIDDEN = frozenset({"@id", "ownerNo", "ledgerNo"})
 CUSTOMER_PARENT = "-"  # cache key part of the customer-level product list
+PROFILE = caching.Document(CUSTOMER)
+SUBSCRIPTION_LIST = caching.Document(SUBSCRIPTIONS, ("list",))
 
 
 def checked_id(value: object) -> str:
@@ -137,7 +139,9 @@ def customer(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
     def load() -> dict:
         return _same_customer(get_client().get_customer(customer_no=access.customer_no), access)
 
-    return read_document(access, kind=CUSTOMER, parts=(), load=load, force=force, background=True)
+    return read_document(
+        access, kind=PROFILE.kind, parts=PROFILE.parts, load=load, force=force, background=True
+    )
 
 
 def subscriptions(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
@@ -147,7 +151,12 @@ def subscriptions(*, access: CustomerAccess, force: bool = False) -> caching.Cac
         return _same_customer(document, access)
 
     return read_document(
-        access, kind=SUBSCRIPTIONS, parts=("list",), load=load, force=force, background=True
+        access,
+        kind=SUBSCRIPTION_LIST.kind,
+        parts=SUBSCRIPTION_LIST.parts,
+        load=load,
+        force=force,
+        background=True,
     )
 
 

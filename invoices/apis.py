@@ -32,15 +32,17 @@ class InvoiceListApi(CustomerScopedAPIView):
         query.is_valid(raise_exception=True)
         params = query.validated_data
         cached = selectors.invoice_list(access=self.access)
-        headers = selectors.invoice_headers(
-            access=self.access, cached=cached, year=params.get("year"), status=params.get("status")
+        items = selectors.matching_invoices(
+            cached, year=params.get("year"), status=params.get("status")
         )
         page, size = params["page"], params["page_size"]
         return Response(
             paged(
                 request,
-                results=page_slice(headers, page=page, page_size=size),
-                count=len(headers),
+                results=selectors.present_headers(
+                    page_slice(items, page=page, page_size=size), access=self.access
+                ),
+                count=len(items),
                 page=page,
                 page_size=size,
                 meta=cached.meta,

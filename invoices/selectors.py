@@ -26,6 +26,7 @@ from customers.selectors import checked_id, items_of, present, read_document
 logger = logging.getLogger(__name__)
 
 INVOICES, INVOICE = "invoices", "invoice"
+INVOICE_LIST = caching.Document(INVOICES, ("list",))
 STATUSES = ("open", "paid", "overdue", "credited")
 _ZERO = Decimal("0.00")
 _BILLED_USAGE = find("usage", "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}")
@@ -47,7 +48,12 @@ def invoice_list(*, access: CustomerAccess, force: bool = False) -> caching.Cach
         return document
 
     return read_document(
-        access, kind=INVOICES, parts=("list",), load=load, force=force, background=True
+        access,
+        kind=INVOICE_LIST.kind,
+        parts=INVOICE_LIST.parts,
+        load=load,
+        force=force,
+        background=True,
     )
 
 
@@ -64,22 +70,29 @@ def invoice(*, access: CustomerAccess, invoice_no: str, force: bool = False) -> 
     return read_document(access, kind=INVOICE, parts=(invoice_no,), load=load, force=force)
 
 
-def invoice_headers(
-    *, access: CustomerAccess, cached: caching.Cached, year: int | None, status: str | None
+def matching_invoices(
+    cached: caching.Cached, *, year: int | None, status: str | None
 ) -> list[dict]:
-    """The headers, newest first, filtered by invoice year and status."""
-    headers = []
-    for item in items_of(cached.data, "invoices"):
-        if year is not None and not str(item.get("invoiceDate", "")).startswith(f"{year:04d}-"):
-            continue
-        if status is not None and item.get("status") != status:
-            continue
-        headers.append(present(item, access=access, kind="invoice"))
-    headers.sort(
+    """The upstream's invoice items, newest first, filtered by invoice year and status.
+
+    Not yet presented: a caller presents only the ones it shows (`present_headers`).
+    """
+    items = [
+        item
+        for item in items_of(cached.data, "invoices")
+        if (year is None or str(item.get("invoiceDate", "")).startswith(f"{year:04d}-"))
+        and (status is None or item.get("status") == status)
+    ]
+    items.sort(
         key=lambda h: (str(h.get("invoiceDate") or ""), str(h.get("invoiceNo") or "")),
         reverse=True,
     )
-    return headers
+    return items
+
+
+def present_headers(items: list[dict], *, access: CustomerAccess) -> list[dict]:
+    """Invoice items as the BFF shows them: BFF hrefs, operations narrowed to the role."""
+    return [present(item, access=access, kind="invoice") for item in items]
 
 
 def years_of(cached: caching.Cached) -> list[int]:

@@ -24,14 +24,16 @@ class InvoiceListPage(CustomerPage):
         # Bad filters are shown next to the form; the page lists everything meanwhile.
         params = query.validated_data if valid else {"page": 1, "page_size": PAGE_SIZE}
         cached = selectors.invoice_list(access=self.access)
-        headers = selectors.invoice_headers(
-            access=self.access, cached=cached, year=params.get("year"), status=params.get("status")
+        items = selectors.matching_invoices(
+            cached, year=params.get("year"), status=params.get("status")
         )
         page, size = params["page"], params["page_size"]
-        next_url, previous_url = page_links(request, page=page, page_size=size, count=len(headers))
+        next_url, previous_url = page_links(request, page=page, page_size=size, count=len(items))
         context = {
-            "invoices": page_slice(headers, page=page, page_size=size),
-            "count": len(headers),
+            "invoices": selectors.present_headers(
+                page_slice(items, page=page, page_size=size), access=self.access
+            ),
+            "count": len(items),
             "years": selectors.years_of(cached),
             "statuses": selectors.STATUSES,
             "year": params.get("year"),

@@ -228,11 +228,8 @@ def _fail(export: Export, *, reason: str) -> Export:
 
 def _plan(access: CustomerAccess) -> list[_Part]:
     """Every set to write, in file order: the last invoices oldest first, then unbilled."""
-    invoices = invoice_selectors.invoice_headers(
-        access=access,
-        cached=invoice_selectors.invoice_list(access=access),
-        year=None,
-        status=None,
+    invoices = invoice_selectors.matching_invoices(
+        invoice_selectors.invoice_list(access=access), year=None, status=None
     )[:INVOICES]
     parts = []
     for header in reversed(invoices):

@@ -26,6 +26,7 @@ from .services import refresh_queuer
 
 UNBILLED = "unbilled-usage"
 BILLED = "billed-usage"
+UNBILLED_SUMMARY = caching.Document(UNBILLED, ("summary",))
 
 
 @dataclass
@@ -72,8 +73,8 @@ def unbilled_summary(*, access: CustomerAccess, force: bool = False) -> caching.
 
     cached = caching.read_through(
         scope=caching.scope_of(access),
-        kind=UNBILLED,
-        parts=("summary",),
+        kind=UNBILLED_SUMMARY.kind,
+        parts=UNBILLED_SUMMARY.parts,
         load=load,
         queue_refresh=refresh_queuer(access, resource="unbilled"),
         force=force,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 API_PREFIX = "/api/v1"
 
@@ -94,11 +95,20 @@ def find(api: str, template: str) -> Route:
 
 def match(href: str) -> tuple[Route, dict[str, str]] | None:
     """The route and its parameters for an upstream path (or absolute URL)."""
-    path = re.sub(r"^https?://[^/]+", "", href or "").split("?", 1)[0]
+    found = _match(href or "")
+    return None if found is None else (found[0], dict(found[1]))
+
+
+@lru_cache(maxsize=4096)
+def _match(href: str) -> tuple[Route, tuple[tuple[str, str], ...]] | None:
+    # Every body presents the same few hrefs again and again (each resource's own and
+    # its operations'), so trying the routes one by one is done once per href, not per
+    # request. Pure: the answer depends on the href alone.
+    path = re.sub(r"^https?://[^/]+", "", href).split("?", 1)[0]
     for route, pattern in _COMPILED:
         found = pattern.match(path)
         if found:
-            return route, found.groupdict()
+            return route, tuple(found.groupdict().items())
     return None
 
 

@@ -159,3 +159,60 @@ def test_a_request_reads_the_generation_once_and_its_own_write_moves_it(windows)
     caching.invalidate(access)
     assert caching.scope_of(access).generation == first.generation + 2
     assert caching.scope_of(access) == scope()  # what a new request would read
+
+
+def access_of(customer_no="1234567"):
+    from billing_bff.access import CustomerAccess
+
+    return CustomerAccess(
+        user=None, ledger_no="501", customer_no=customer_no, role="owner", channel="api"
+    )
+
+
+def test_entering_marks_the_customer_active_and_fixes_the_scope(windows):
+    from billing_bff.activity import active_customers
+
+    caching.invalidate_customer(ledger_no="501", customer_no="1234567")
+    access = access_of()
+    caching.enter(access)
+    assert ("501", "1234567") in active_customers(within_seconds=60)
+    assert access.memo["scope"] == scope()
+    caching.invalidate_customer(ledger_no="501", customer_no="1234567")
+    assert caching.scope_of(access).generation == scope().generation - 1
+
+
+def test_entering_without_redis_fails_nothing(windows, monkeypatch):
+    """Redis down at the start of a request: the request goes on; its first read reports it."""
+    import redis
+
+    def down(*args, **kwargs):
+        raise redis.ConnectionError("down")
+
+    monkeypatch.setattr(redis.client.Pipeline, "execute", down)
+    access = access_of()
+    caching.enter(access)
+    assert "scope" not in access.memo
+
+
+def test_prefetched_copies_serve_the_next_read_once(windows):
+    load, other = Loader(), Loader(value={"name": "Bo"})
+    caching.read_through(scope=scope(), kind="customer", load=load)  # warm
+    access = access_of()
+    caching.prefetch(
+        access, [caching.Document("customer"), caching.Document("subscriptions", ("list",))]
+    )
+    prefetched = caching.scope_of(access).prefetched
+    assert len(prefetched) == 2 and None in prefetched.values()
+    # Redis changes after the prefetch: the first read still takes the prefetched copy ...
+    caching.get_redis().delete(scope().key("customer"))
+    first = caching.read_through(scope=caching.scope_of(access), kind="customer", load=load)
+    assert (first.data, first.source, load.calls) == ({"name": "Anna"}, "cache", 1)
+    # ... and only once: the next read asks Redis again, finds nothing and loads.
+    second = caching.read_through(scope=caching.scope_of(access), kind="customer", load=load)
+    assert (second.source, load.calls) == ("upstream", 2)
+    # A document that was not cached when prefetched is loaded as any cold read.
+    subs = caching.read_through(
+        scope=caching.scope_of(access), kind="subscriptions", parts=("list",), load=other
+    )
+    assert (subs.data, subs.source, other.calls) == ({"name": "Bo"}, "upstream", 1)
+    assert caching.scope_of(access).prefetched == {}

@@ -92,6 +92,24 @@ def test_a_warm_overview_is_built_in_the_request_thread(anna, demo, monkeypatch)
     assert all(body[name]["meta"]["source"] == "cache" for name in SECTIONS)
 
 
+def test_a_warm_overview_asks_redis_twice(anna, demo, monkeypatch):
+    """Its customer's activity mark with its generation, then the four documents at once."""
+    import redis
+
+    anna.get(url(demo.family))  # warms every section
+    sent = []
+    send = redis.connection.Connection.send_packed_command
+
+    def counted(self, command, *args, **kwargs):
+        sent.append(command)
+        return send(self, command, *args, **kwargs)
+
+    monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counted)
+    body = anna.get(url(demo.family)).json()
+    assert all(body[name]["meta"]["source"] == "cache" for name in SECTIONS)
+    assert len(sent) == 2, sent
+
+
 def test_the_role_narrows_the_operations_of_each_section(bertil, demo):
     body = bertil.get(url(demo.family)).json()
     assert body["profile"]["operations"] == []

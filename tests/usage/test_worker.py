@@ -52,7 +52,7 @@ def small_customers(sandbox, n):
 
 def test_the_scheduled_refresh_touches_active_customers_only(worker, sandbox):
     active, idle = small_customers(sandbox, 2)
-    mark_active(ledger_no="501", customer_no=active)
+    mark_active(get_redis(), ledger_no="501", customer_no=active)
     refresh_active_customers.delay()
     assert wait_for(lambda: cached_summary(active))
     assert wait_for(lambda: sandbox.route_count(SUMMARY) == 1)
