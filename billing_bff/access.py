@@ -174,14 +174,18 @@ def get_customer_access(
         raise NotFound()
     if not isinstance(customer_no, str) or not _CUSTOMER_NO.fullmatch(customer_no):
         raise NotFound()
-    link = (
-        CustomerLink.objects.filter(user=user, ledger_no=ledger_no, customer_no=customer_no)
-        .only("role")
-        .first()
+    # On every request, so kept cheap: (user, ledger, customer) is unique, so no ordering.
+    role = next(
+        iter(
+            CustomerLink.objects.filter(user=user, ledger_no=ledger_no, customer_no=customer_no)
+            .order_by()
+            .values_list("role", flat=True)[:1]
+        ),
+        None,
     )
-    if link is not None:
+    if role is not None:
         access = CustomerAccess(
-            user=user, ledger_no=ledger_no, customer_no=customer_no, role=link.role, channel=channel
+            user=user, ledger_no=ledger_no, customer_no=customer_no, role=role, channel=channel
         )
     elif is_agent(user):
         access = CustomerAccess(
