@@ -47,9 +47,8 @@ def checked_id(value: object) -> str:
 
 def read_document(
     access: CustomerAccess,
+    document: caching.Document,
     *,
-    kind: str,
-    parts: tuple,
     load,
     force: bool = False,
     background: bool = False,
@@ -62,8 +61,8 @@ def read_document(
     """
     return caching.read_through(
         scope=caching.scope_of(access),
-        kind=kind,
-        parts=parts,
+        kind=document.kind,
+        parts=document.parts,
         load=load,
         queue_refresh=refresh_queuer(access, resource="all") if background else None,
         force=force,
@@ -139,9 +138,7 @@ def customer(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
     def load() -> dict:
         return _same_customer(get_client().get_customer(customer_no=access.customer_no), access)
 
-    return read_document(
-        access, kind=PROFILE.kind, parts=PROFILE.parts, load=load, force=force, background=True
-    )
+    return read_document(access, PROFILE, load=load, force=force, background=True)
 
 
 def subscriptions(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
@@ -150,14 +147,7 @@ def subscriptions(*, access: CustomerAccess, force: bool = False) -> caching.Cac
         items_of(document, "subscriptions")  # a document without its list is not cached
         return _same_customer(document, access)
 
-    return read_document(
-        access,
-        kind=SUBSCRIPTION_LIST.kind,
-        parts=SUBSCRIPTION_LIST.parts,
-        load=load,
-        force=force,
-        background=True,
-    )
+    return read_document(access, SUBSCRIPTION_LIST, load=load, force=force, background=True)
 
 
 def subscription(
@@ -173,9 +163,8 @@ def subscription(
             access,
         )
 
-    return read_document(
-        access, kind=SUBSCRIPTIONS, parts=("one", subscription_no), load=load, force=force
-    )
+    document = caching.Document(SUBSCRIPTIONS, ("one", subscription_no))
+    return read_document(access, document, load=load, force=force)
 
 
 def recurring_products(
@@ -192,8 +181,7 @@ def recurring_products(
 
     return read_document(
         access,
-        kind=PRODUCTS,
-        parts=("list", parent),
+        caching.Document(PRODUCTS, ("list", parent)),
         load=load,
         force=force,
         # Only the customer-level list is part of the background refresh.
@@ -221,9 +209,8 @@ def recurring_product(
             access,
         )
 
-    return read_document(
-        access, kind=PRODUCTS, parts=("one", parent, product_id), load=load, force=force
-    )
+    document = caching.Document(PRODUCTS, ("one", parent, product_id))
+    return read_document(access, document, load=load, force=force)
 
 
 # --- bodies -------------------------------------------------------------------------------

@@ -47,14 +47,7 @@ def invoice_list(*, access: CustomerAccess, force: bool = False) -> caching.Cach
         items_of(document, "invoices")
         return document
 
-    return read_document(
-        access,
-        kind=INVOICE_LIST.kind,
-        parts=INVOICE_LIST.parts,
-        load=load,
-        force=force,
-        background=True,
-    )
+    return read_document(access, INVOICE_LIST, load=load, force=force, background=True)
 
 
 def invoice(*, access: CustomerAccess, invoice_no: str, force: bool = False) -> caching.Cached:
@@ -67,7 +60,7 @@ def invoice(*, access: CustomerAccess, invoice_no: str, force: bool = False) -> 
             raise UpstreamBadGateway(api="invoice")
         return document
 
-    return read_document(access, kind=INVOICE, parts=(invoice_no,), load=load, force=force)
+    return read_document(access, caching.Document(INVOICE, (invoice_no,)), load=load, force=force)
 
 
 def matching_invoices(
