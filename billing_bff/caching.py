@@ -190,13 +190,15 @@ class Cached:
         }
 
 
+_UNREAD = object()
+
+
 def _read(
     r: redis.Redis, cache_key: str, *, scope: Scope | None = None
 ) -> tuple[float, Any] | None:
     """The copy under the key: from the scope's prefetched copies (once), else from Redis."""
-    if scope is not None and cache_key in scope.prefetched:
-        raw = scope.prefetched.pop(cache_key)
-    else:
+    raw = _UNREAD if scope is None else scope.prefetched.pop(cache_key, _UNREAD)
+    if raw is _UNREAD:
         raw = r.get(cache_key)
     if raw is None:
         return None
