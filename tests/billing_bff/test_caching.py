@@ -192,6 +192,8 @@ def test_entering_without_redis_fails_nothing(windows, monkeypatch):
     access = access_of()
     caching.enter(access)
     assert "scope" not in access.memo
+    # The first cached read then asks for the generation itself (and would report a failure).
+    assert caching.scope_of(access) == scope()
 
 
 def test_prefetched_copies_serve_the_next_read_once(windows):
