@@ -106,11 +106,7 @@ def enter(access) -> None:
     if isinstance(marked, Exception):
         logger.warning("could not mark a customer active: %s", type(marked).__name__)
     if not isinstance(generation, Exception):
-        access.memo["scope"] = Scope(
-            ledger_no=access.ledger_no,
-            customer_no=access.customer_no,
-            generation=int(generation or 0),
-        )
+        _remember(access, int(generation or 0))
 
 
 def invalidate_customer(*, ledger_no: str, customer_no: str) -> int:
@@ -134,7 +130,13 @@ def scope_of(access) -> Scope:
 
 def invalidate(access) -> None:
     """`invalidate_customer` for the request's own customer; its later reads see the change."""
-    generation = invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    _remember(
+        access, invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    )
+
+
+def _remember(access, generation: int) -> None:
+    """The request's scope from now on (see `scope_of`), at this generation."""
     access.memo["scope"] = Scope(
         ledger_no=access.ledger_no, customer_no=access.customer_no, generation=generation
     )
