@@ -47,12 +47,13 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 check: install
+	$(VENV)/bin/lint-imports --no-cache
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py makemigrations --check --dry-run
 	DJANGO_SETTINGS_MODULE=config.settings.test $(PY) manage.py spectacular --validate \
 	  --fail-on-warn --lang en --file /dev/null
 	@scripts/check_deploy.sh
 
-## Lint, migrations, deploy checks and the whole suite (PostgreSQL when DATABASE_URL says so).
+## Lint, import contracts, migrations, deploy checks and the whole suite (PostgreSQL when DATABASE_URL says so).
 test: install static
 	@PYTHON=$(PY) REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} scripts/ensure_redis.sh
 	@scripts/ensure_chromium.sh

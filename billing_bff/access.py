@@ -8,8 +8,11 @@
   `narrow_operations` applies it to the operations shown in a response;
   `require_operation` applies it (and the upstream's current offer) to every write.
 - `audit` is the one way to record what someone did; agents' reads are recorded too.
-- `CustomerScopedAPIView` (API) and `CustomerPageMixin` / `customer_page` (pages) are
-  the bases of every customer route: they resolve the access before the handler runs.
+- `system_access` is the access a background job reads a customer's data under.
+
+The access check reads the database and nothing else: the request's cache scope is
+entered afterwards by the bases of every customer route (billing_bff.web.api,
+billing_bff.web.pages), which resolve the access before the handler runs.
 """
 
 from __future__ import annotations
@@ -17,23 +20,14 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-from collections.abc import Callable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest
-from django.shortcuts import redirect
+from django.http import HttpRequest
 from django_guid import get_guid
-from rest_framework.request import Request
-from rest_framework.views import APIView
 
-from billing_bff import caching
+from billing_bff.caching import Scope
 from billing_bff.models import AuditLog, CustomerLink, Role
 from billing_bff.problems import Conflict, Forbidden, NotFound
 from billing_bff.redis import get_redis, key
@@ -44,18 +38,16 @@ __all__ = [
     "POLICY",
     "SESSION_CUSTOMER_KEY",
     "CustomerAccess",
-    "CustomerPageMixin",
-    "CustomerScopedAPIView",
     "NoCustomerSelected",
     "Role",
     "audit",
-    "customer_page",
     "get_customer_access",
     "is_agent",
     "linked_customers",
     "narrow_operations",
     "page_customer_access",
     "require_operation",
+    "system_access",
 ]
 
 AGENT_PERMISSION = "billing_bff.act_as_agent"
@@ -70,14 +62,18 @@ _OWNER_AGENT = frozenset({OWNER, AGENT})
 _AGENT = frozenset({AGENT})
 _NOBODY: frozenset[str] = frozenset()
 
-# kind -> rel -> roles allowed. Every kind lists every rel, so a gap is a decision, not
-# an omission; a kind or rel missing here is refused to everyone. The upstream's own
-# offer still bounds every cell: a rel it does not offer for a resource is a 409.
+# kind -> rel -> roles allowed, for every rel that can be offered on that kind: the
+# upstream's (partial-update, delete, create-recurring-product where PayEx offers them)
+# and the BFF's own (refresh and export, of a whole customer). A kind or rel missing
+# here is refused to everyone for writes; a read (GET) is as visible as its resource.
+# The upstream's own offer still bounds every cell: a rel it does not offer for a
+# resource is a 409.
 # - Viewers may `refresh` and `export`: neither changes the customer's data at PayEx; a
 #   refresh only re-reads what they may already see (rate-limited where it is served),
 #   and an export is the same data as a download.
 # - Agents (customer service) may do whatever the upstream offers; every change they
 #   make, and every customer they open, is audited.
+# - Invoices and usage are read-only: nothing can be offered on them but reads.
 POLICY: dict[str, dict[str, frozenset[str]]] = {
     "customer": {
         "partial-update": _OWNER_AGENT,
@@ -90,30 +86,13 @@ POLICY: dict[str, dict[str, frozenset[str]]] = {
         "partial-update": _AGENT,
         "delete": _AGENT,
         "create-recurring-product": _OWNER_AGENT,
-        "refresh": _ALL,
-        "export": _ALL,
     },
     "recurring-product": {
         "partial-update": _OWNER_AGENT,
         "delete": _OWNER_AGENT,
-        "create-recurring-product": _AGENT,
-        "refresh": _ALL,
-        "export": _ALL,
     },
-    "invoice": {
-        "partial-update": _AGENT,
-        "delete": _AGENT,
-        "create-recurring-product": _AGENT,
-        "refresh": _ALL,
-        "export": _ALL,
-    },
-    "usage": {
-        "partial-update": _AGENT,
-        "delete": _AGENT,
-        "create-recurring-product": _AGENT,
-        "refresh": _ALL,
-        "export": _ALL,
-    },
+    "invoice": {},
+    "usage": {},
 }
 
 # An operation that only reads is as visible as the resource it belongs to.
@@ -122,14 +101,31 @@ _READ_METHODS = frozenset({"GET", "HEAD"})
 
 @dataclass(frozen=True)
 class CustomerAccess:
+    """Who acts for which customer, as what, through which channel."""
+
     user: Any
     ledger_no: str
     customer_no: str
     role: str
     channel: str
-    # Per-request memo (the customer's cache scope, billing_bff.caching): one generation
-    # read per request, sent with the activity mark when the access is resolved.
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    # The customer's cache as this request sees it: set by billing_bff.caching.enter at
+    # the entry point (a route's base, a task), never by the access check.
+    scope: Scope | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def linked(self) -> bool:
+        """Through a link of the user's own (not an agent's search, not a job)."""
+        return self.role in (OWNER, VIEWER)
+
+
+SYSTEM = "system"
+
+
+def system_access(ledger_no: str, customer_no: str) -> CustomerAccess:
+    """The access a background job reads a customer's data under: the customer, no user."""
+    return CustomerAccess(
+        user=None, ledger_no=ledger_no, customer_no=customer_no, role=SYSTEM, channel="task"
+    )
 
 
 def is_agent(user) -> bool:
@@ -194,7 +190,6 @@ def get_customer_access(
         _audit_agent_open(access=access, session_ref=session_ref)
     else:
         raise NotFound()
-    caching.enter(access)
     return access
 
 
@@ -294,36 +289,6 @@ def require_operation(
         raise Conflict()
 
 
-class CustomerScopedAPIView(APIView):
-    """Base of every /api/v1/customers/{customerNo}/… view.
-
-    After DRF has authenticated the request (401 if not), `self.access` is resolved
-    from the `customerNo` URL argument, so a handler never runs for a customer the
-    user may not see.
-    """
-
-    customer_kwarg = "customerNo"
-    access: CustomerAccess
-
-    def initial(self, request: Request, *args, **kwargs) -> None:
-        super().initial(request, *args, **kwargs)
-        self.access = get_customer_access(
-            user=request.user,
-            customer_no=str(kwargs.get(self.customer_kwarg, "")),
-            channel=AuditLog.Channel.API,
-            session_ref=_api_session_ref(request),
-        )
-
-
-def _api_session_ref(request: Request) -> str | None:
-    token = getattr(request, "auth", None)
-    family = token.get("fam") if hasattr(token, "get") else None
-    if family:
-        return str(family)
-    session = getattr(request, "session", None)
-    return getattr(session, "session_key", None)
-
-
 class NoCustomerSelected(Exception):
     """The user acts for several customers and has not picked one yet."""
 
@@ -351,49 +316,3 @@ def page_customer_access(request: HttpRequest) -> CustomerAccess:
     except NotFound:
         request.session.pop(SESSION_CUSTOMER_KEY, None)
         raise NoCustomerSelected() from None
-
-
-@contextmanager
-def _as_page_errors():
-    """The policy's problems as Django's own 404 and 403 pages."""
-    try:
-        yield
-    except NotFound as exc:
-        raise Http404(str(exc.detail)) from exc
-    except Forbidden as exc:
-        raise PermissionDenied(str(exc.detail)) from exc
-
-
-class CustomerPageMixin(LoginRequiredMixin):
-    """For class-based browser pages about one customer: `self.access` before the handler.
-
-    Without a usable customer choice the user is sent to the home page's switcher.
-    """
-
-    access: CustomerAccess
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        try:
-            self.access = page_customer_access(request)
-        except NoCustomerSelected:
-            return redirect("home")
-        with _as_page_errors():
-            return super().dispatch(request, *args, **kwargs)
-
-
-def customer_page(view: Callable) -> Callable:
-    """The same for function views: the view is called with `access=` as a keyword."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(request: HttpRequest, *args, **kwargs):
-        try:
-            access = page_customer_access(request)
-        except NoCustomerSelected:
-            return redirect("home")
-        with _as_page_errors():
-            return view(request, *args, access=access, **kwargs)
-
-    return wrapped

@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
 from billing_bff import auth, throttle
-from billing_bff import openapi as doc
 from billing_bff.access import is_agent, linked_customers
+from billing_bff.web import openapi as doc
 
 # Token responses must not be stored by any cache on the way (RFC 6749, 5.1).
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}

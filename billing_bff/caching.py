@@ -22,12 +22,12 @@ Every answer carries `meta = {asOf, stale, source}`.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
+import enum
 import json
 import logging
 import time
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -35,7 +35,7 @@ from typing import Any
 import redis
 from django.conf import settings
 
-from billing_bff.activity import mark_active
+from billing_bff import activity
 from billing_bff.redis import get_redis, key
 from billing_bff.upstream.deadline import remaining
 from billing_bff.upstream.errors import UpstreamError, UpstreamNotFound, UpstreamTimeout
@@ -63,15 +63,38 @@ class Document:
     parts: tuple = ()
 
 
-@dataclass(frozen=True)
+class Mode(enum.Enum):
+    """How a read may be served; every read states one (no ambient state decides it)."""
+
+    # Fresh from Redis; stale while a refresh runs; cold or expired from the upstream.
+    READ = "read"
+    # From the upstream now, whatever the copy's age (writes' checks, background refresh).
+    RELOAD = "reload"
+    # From Redis or not at all (NotCached): the warm part of a caller that hands its cold
+    # reads to threads (overview.selectors).
+    CACHE_ONLY = "cache-only"
+
+
+READ, RELOAD, CACHE_ONLY = Mode.READ, Mode.RELOAD, Mode.CACHE_ONLY
+
+
+class NotCached(Exception):
+    """In cache-only mode: this read would have to go to the upstream."""
+
+
+@dataclass
 class Scope:
-    """The cache scope of one customer, as authorised for this request."""
+    """One customer's cache as one request (or task) sees it.
+
+    Made by `enter` and carried by the CustomerAccess it returns, so its state is the
+    request's own: the generation its keys are built with (kept in step by
+    `invalidate`) and the copies read ahead in one round trip by `prefetch`, each used
+    by the first read of its key and then dropped.
+    """
 
     ledger_no: str
     customer_no: str
     generation: int
-    # Copies read ahead in one round trip (`prefetch`): cache key -> raw value or None.
-    # Each is used by the first read of its key and then dropped.
     prefetched: dict = field(default_factory=dict, compare=False, repr=False)
 
     def key(self, kind: str, *parts: object) -> str:
@@ -87,26 +110,33 @@ def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
     return Scope(ledger_no=ledger_no, customer_no=customer_no, generation=generation)
 
 
-def enter(access) -> None:
-    """An authorised request's first round trip to Redis, pipelined: mark its customer
-    active (billing_bff.activity) and read the customer's generation for `scope_of`.
+def enter(access, *, mark_active: bool = True):
+    """The access with its cache scope, after one pipelined round trip to Redis that reads
+    the customer's generation and, with `mark_active`, marks the customer looked at
+    (billing_bff.activity) so the background refresh keeps its data warm.
 
-    Neither may fail the request here: when Redis cannot answer, the customer is not
-    marked and the generation is read (and its failure reported) by the first cached
-    read, as without this.
+    Called by the entry points (billing_bff.web's bases, tasks) after the access check,
+    never by it. Neither part may fail the request here: when Redis cannot answer, the
+    access is returned without a scope, and its first cached read fetches the
+    generation itself (and reports the failure).
     """
     pipe = get_redis().pipeline(transaction=False)
-    mark_active(pipe, ledger_no=access.ledger_no, customer_no=access.customer_no)
+    if mark_active:
+        activity.mark_active(pipe, ledger_no=access.ledger_no, customer_no=access.customer_no)
     pipe.get(_generation_key(access.ledger_no, access.customer_no))
     try:
-        marked, generation = pipe.execute(raise_on_error=False)
+        *marked, generation = pipe.execute(raise_on_error=False)
     except redis.RedisError as exc:
-        logger.warning("could not mark a customer active: %s", type(exc).__name__)
-        return
-    if isinstance(marked, Exception):
-        logger.warning("could not mark a customer active: %s", type(marked).__name__)
-    if not isinstance(generation, Exception):
-        _remember(access, int(generation or 0))
+        logger.warning("could not enter a customer's cache: %s", type(exc).__name__)
+        return access
+    if marked and isinstance(marked[0], Exception):
+        logger.warning("could not mark a customer active: %s", type(marked[0]).__name__)
+    if isinstance(generation, Exception):
+        return access
+    scope = Scope(
+        ledger_no=access.ledger_no, customer_no=access.customer_no, generation=int(generation or 0)
+    )
+    return dataclasses.replace(access, scope=scope)
 
 
 def invalidate_customer(*, ledger_no: str, customer_no: str) -> int:
@@ -117,29 +147,20 @@ def invalidate_customer(*, ledger_no: str, customer_no: str) -> int:
 def scope_of(access) -> Scope:
     """The scope of the customer a request (or task) was authorised for.
 
-    The generation is read once per CustomerAccess, that is once per request, however
-    many documents the request reads; `invalidate` keeps it in step after a write.
+    An entered access (`enter`) carries its scope, so the generation is read once per
+    request however many documents it reads; one that was not entered reads it now.
     """
-    scope = access.memo.get("scope")
-    if scope is None:
-        scope = access.memo["scope"] = scope_for(
-            ledger_no=access.ledger_no, customer_no=access.customer_no
-        )
-    return scope
+    if access.scope is not None:
+        return access.scope
+    return scope_for(ledger_no=access.ledger_no, customer_no=access.customer_no)
 
 
 def invalidate(access) -> None:
     """`invalidate_customer` for the request's own customer; its later reads see the change."""
-    _remember(
-        access, invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
-    )
-
-
-def _remember(access, generation: int) -> None:
-    """The request's scope from now on (see `scope_of`), at this generation."""
-    access.memo["scope"] = Scope(
-        ledger_no=access.ledger_no, customer_no=access.customer_no, generation=generation
-    )
+    generation = invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    if access.scope is not None:
+        access.scope.generation = generation
+        access.scope.prefetched.clear()
 
 
 def prefetch(access, documents: Iterable[Document]) -> None:
@@ -148,32 +169,14 @@ def prefetch(access, documents: Iterable[Document]) -> None:
     For a caller about to read several documents (the overview): each later
     `read_through` of one of them takes its copy from here instead of asking Redis
     again, so N cached reads cost one round trip, not N. Nothing else changes: a copy
-    that is missing or too old is loaded from the upstream as before.
+    that is missing or too old is loaded from the upstream as before. An access that
+    was not entered has no scope to keep copies in; its reads ask Redis one by one.
     """
-    scope = scope_of(access)
+    scope = access.scope
+    if scope is None:
+        return
     keys = [scope.key(document.kind, *document.parts) for document in documents]
     scope.prefetched.update(zip(keys, get_redis().mget(keys), strict=True))
-
-
-class NotCached(Exception):
-    """In cache-only mode: this read would have to go to the upstream."""
-
-
-_cache_only: ContextVar[bool] = ContextVar("cache_only", default=False)
-
-
-@contextmanager
-def cache_only():
-    """Reads in the block are served from Redis or raise NotCached; none goes upstream.
-
-    Lets a caller do the warm part of its work in line and hand only the cold reads to
-    threads (see customers.overview).
-    """
-    token = _cache_only.set(True)
-    try:
-        yield
-    finally:
-        _cache_only.reset(token)
 
 
 @dataclass
@@ -224,15 +227,15 @@ def read_through(
     parts: tuple = (),
     load: Callable[[], Any],
     queue_refresh: Callable[[], None] | None = None,
-    force: bool = False,
+    mode: Mode = READ,
 ) -> Cached:
     """One cached document of a customer; see the module docstring for the rules.
 
     `queue_refresh` queues the background refresh of a stale copy (a deduplicated
     Celery task); without one, a stale copy is reloaded in line like a cold one.
-    `force` loads and stores whatever the copy's age (background refresh, "refresh now").
+    `mode` says where the copy may come from (Mode).
     """
-    if force:
+    if mode is RELOAD:
         return refresh(scope=scope, kind=kind, parts=parts, load=load)
     r = get_redis()
     windows = freshness(kind)
@@ -247,7 +250,7 @@ def read_through(
         if age < windows.fresh + windows.stale and queue_refresh is not None:
             queue_refresh()
             return Cached(data, as_of, stale=True, source="cache")
-    if _cache_only.get():
+    if mode is CACHE_ONLY:
         raise NotCached(kind)
     try:
         return _load_single_flight(r, cache_key, windows=windows, load=load)

@@ -26,6 +26,12 @@ from rest_framework.response import Response
 from billing_bff.problems import Conflict, Unprocessable, ValidationFailed
 from billing_bff.redis import get_redis, key
 
+
+class IdempotencyKeyReused(Unprocessable):
+    default_detail = "This Idempotency-Key was already used for a different request."
+    description = "The Idempotency-Key was already used with another request body."
+
+
 HEADER = "Idempotency-Key"
 _VALID = re.compile(r"[\x21-\x7e]{8,128}")
 _IN_PROGRESS = "in-progress"
@@ -70,9 +76,7 @@ def idempotent(handler):
             if kept is None:  # expired between the two calls: treat as new
                 return wrapper(view, request, *args, **kwargs)
             if kept["fingerprint"] != fingerprint:
-                raise Unprocessable(
-                    "This Idempotency-Key was already used for a different request."
-                )
+                raise IdempotencyKeyReused()
             if kept["state"] == _IN_PROGRESS:
                 raise Conflict("A request with this Idempotency-Key is still being processed.")
             response = Response(kept["body"], status=kept["status"], headers=kept["headers"])

@@ -1,9 +1,15 @@
-"""RFC 9457 problem details: the one renderer of every error the BFF answers.
+"""RFC 9457 problem details: the one problem hierarchy and the one renderer of every error.
 
 Every error leaves as `application/problem+json` with `type`, `title`, `status`,
 `detail`, `instance` (the request id, to be quoted to customer service) and, for 400,
-`errors` by field. Nothing here echoes an upstream URL, a token, the ledger number or
-a stack trace: upstream errors are rendered from their typed class alone.
+`errors` by field. Each problem type is one class here, holding its code, title, detail
+and what it means (`description`, for the OpenAPI document); the renderer, the error
+pages (billing_bff.web.errors) and the document (billing_bff.web.openapi) all read them
+from the class. The upstream's errors (billing_bff.upstream.errors) subclass these, so
+catching `NotFound` catches a missing resource whether the BFF or PayEx said so.
+
+Nothing here echoes an upstream URL, a token, the ledger number or a stack trace:
+upstream errors are rendered from their typed class alone.
 """
 
 from __future__ import annotations
@@ -23,9 +29,14 @@ PROBLEM_CONTENT_TYPE = "application/problem+json"
 
 
 class Problem(exceptions.APIException):
-    """Base for the BFF's own errors; subclasses set status_code, default_code, title."""
+    """Base of every problem the BFF answers; subclasses set the class attributes."""
 
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    default_code = "error"
+    default_detail = "Error"
     title = "Error"
+    # When a client meets it, in the OpenAPI document's words.
+    description = ""
     retry_after: int | None = None
 
     def __init__(self, detail: str | None = None, *, errors: dict | None = None):
@@ -33,11 +44,28 @@ class Problem(exceptions.APIException):
         self.errors = errors
 
 
-class NotFound(Problem):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not-found"
-    default_detail = "The resource does not exist, or you may not see it."
-    title = "Not found"
+class ValidationFailed(Problem):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "validation"
+    default_detail = "Some fields are not valid."
+    title = "Validation failed"
+    description = "A parameter, header or body field is not valid; `errors` names each."
+
+
+class MalformedRequest(Problem):
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "malformed-request"
+    default_detail = "The request is malformed."
+    title = "Malformed request"
+    description = "The request could not be read at all."
+
+
+class NotAuthenticated(Problem):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "not-authenticated"
+    default_detail = "Authentication credentials were not provided."
+    title = "Not authenticated"
+    description = "No valid access token or session."
 
 
 class Forbidden(Problem):
@@ -45,6 +73,28 @@ class Forbidden(Problem):
     default_code = "forbidden"
     default_detail = "Your role does not allow this operation."
     title = "Forbidden"
+    description = "The user may see the resource but their role does not allow this operation."
+
+
+class NotFound(Problem):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not-found"
+    # What does not exist and what a user may not see read the same.
+    default_detail = "The resource does not exist, or you may not see it."
+    title = "Not found"
+    description = "No such resource, or one the user may not see (the two read the same)."
+
+
+class MethodNotAllowed(Problem):
+    status_code = status.HTTP_405_METHOD_NOT_ALLOWED
+    default_code = "method-not-allowed"
+    title = "Method not allowed"
+
+
+class NotAcceptable(Problem):
+    status_code = status.HTTP_406_NOT_ACCEPTABLE
+    default_code = "not-acceptable"
+    title = "Not acceptable"
 
 
 class Conflict(Problem):
@@ -52,13 +102,25 @@ class Conflict(Problem):
     default_code = "conflict"
     default_detail = "The resource's current state does not allow this operation."
     title = "Conflict"
+    description = (
+        "The resource's current state does not allow this, or a request with the same "
+        "Idempotency-Key is still running."
+    )
 
 
-class ValidationFailed(Problem):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "validation"
-    default_detail = "Some fields are not valid."
-    title = "Validation failed"
+class Gone(Problem):
+    status_code = status.HTTP_410_GONE
+    default_code = "gone"
+    default_detail = "This resource no longer exists."
+    title = "Gone"
+
+
+class UnsupportedMediaType(Problem):
+    status_code = status.HTTP_415_UNSUPPORTED_MEDIA_TYPE
+    default_code = "unsupported-media-type"
+    default_detail = 'Unsupported media type "text/plain" in request.'
+    title = "Unsupported media type"
+    description = "The body is not `application/json`."
 
 
 class Unprocessable(Problem):
@@ -66,6 +128,20 @@ class Unprocessable(Problem):
     default_code = "unprocessable"
     default_detail = "The request cannot be processed."
     title = "Unprocessable request"
+
+
+class TooManyRequests(Problem):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "too-many-requests"
+    default_detail = "Too many requests. Try again later."
+    title = "Too many requests"
+
+
+class InternalError(Problem):
+    status_code = status.HTTP_500_INTERNAL_SERVER_ERROR
+    default_code = "internal-error"
+    default_detail = "Something went wrong on our side. Quote the instance id to customer service."
+    title = "Internal error"
 
 
 class ProblemResponse(Response):
@@ -87,7 +163,7 @@ class ProblemResponse(Response):
         pass
 
 
-def _type_uri(code: str) -> str:
+def type_uri(code: str) -> str:
     return f"/problems/{code}"
 
 
@@ -96,14 +172,14 @@ def instance_id() -> str:
     return f"urn:request:{guid}" if guid else "urn:request:unknown"
 
 
-def problem_body(
-    *, code: str, title: str, status_code: int, detail: str, errors: dict | None = None
-) -> dict:
+def problem_body(problem: type[Problem] | Problem, *, errors: dict | None = None) -> dict:
+    """The body of a problem (a class: its defaults; an instance: its own detail)."""
+    detail = problem.detail if isinstance(problem, Problem) else problem.default_detail
     body = {
-        "type": _type_uri(code),
-        "title": title,
-        "status": status_code,
-        "detail": detail,
+        "type": type_uri(problem.default_code),
+        "title": problem.title,
+        "status": problem.status_code,
+        "detail": str(detail),
         "instance": instance_id(),
     }
     if errors:
@@ -128,45 +204,40 @@ def _flatten_errors(data, prefix: str = "") -> dict[str, list[str]]:
     return out
 
 
-# DRF's own exceptions, each with the title and code it is rendered with.
-_DRF_TITLES: dict[type[exceptions.APIException], tuple[str, str]] = {
-    exceptions.ParseError: ("malformed-request", "Malformed request"),
-    exceptions.AuthenticationFailed: ("not-authenticated", "Not authenticated"),
-    exceptions.NotAuthenticated: ("not-authenticated", "Not authenticated"),
-    exceptions.PermissionDenied: ("forbidden", "Forbidden"),
-    exceptions.NotFound: ("not-found", "Not found"),
-    exceptions.MethodNotAllowed: ("method-not-allowed", "Method not allowed"),
-    exceptions.NotAcceptable: ("not-acceptable", "Not acceptable"),
-    exceptions.UnsupportedMediaType: ("unsupported-media-type", "Unsupported media type"),
-    exceptions.Throttled: ("too-many-requests", "Too many requests"),
+# DRF's own exceptions, each rendered as the problem type it means.
+_DRF_PROBLEMS: dict[type[exceptions.APIException], type[Problem]] = {
+    exceptions.ParseError: MalformedRequest,
+    exceptions.AuthenticationFailed: NotAuthenticated,
+    exceptions.NotAuthenticated: NotAuthenticated,
+    exceptions.PermissionDenied: Forbidden,
+    exceptions.NotFound: NotFound,
+    exceptions.MethodNotAllowed: MethodNotAllowed,
+    exceptions.NotAcceptable: NotAcceptable,
+    exceptions.UnsupportedMediaType: UnsupportedMediaType,
+    exceptions.Throttled: TooManyRequests,
 }
 
 
 def problem_response(exc: exceptions.APIException) -> Response:
     headers = {}
-    errors = None
     if isinstance(exc, Problem):
-        code, title = exc.default_code, exc.title
-        errors = exc.errors
-        detail = str(exc.detail)
+        body = problem_body(exc, errors=exc.errors)
         if exc.retry_after:
             headers["Retry-After"] = str(exc.retry_after)
     elif isinstance(exc, exceptions.ValidationError):
-        code, title = "validation", "Validation failed"
-        errors = _flatten_errors(exc.detail)
-        detail = "Some fields are not valid."
+        body = problem_body(ValidationFailed, errors=_flatten_errors(exc.detail))
     else:
-        code, title = next(
-            (v for k, v in _DRF_TITLES.items() if isinstance(exc, k)), ("error", "Error")
-        )
-        detail = str(exc.detail) if not isinstance(exc.detail, dict | list) else title
+        kind = next((v for k, v in _DRF_PROBLEMS.items() if isinstance(exc, k)), Problem)
+        body = problem_body(kind)
+        body["status"] = exc.status_code
+        if not isinstance(exc.detail, dict | list):
+            body["detail"] = str(exc.detail)
+        else:
+            body["detail"] = kind.title
         if getattr(exc, "wait", None):
             headers["Retry-After"] = str(int(exc.wait) + 1)
         if exc.status_code == status.HTTP_401_UNAUTHORIZED:
             headers["WWW-Authenticate"] = 'Bearer realm="api"'
-    body = problem_body(
-        code=code, title=title, status_code=exc.status_code, detail=detail, errors=errors
-    )
     return ProblemResponse(
         body, status=exc.status_code, headers=headers, content_type=PROBLEM_CONTENT_TYPE
     )
@@ -183,19 +254,13 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         # view has no authenticator to name in WWW-Authenticate); the body follows it.
         return problem_response(exc)
     logger.exception("unhandled error in API view %s", type(exc).__name__)
-    body = problem_body(
-        code="internal-error",
-        title="Internal error",
-        status_code=500,
-        detail="Something went wrong on our side. Quote the instance id to customer service.",
+    return ProblemResponse(
+        problem_body(InternalError), status=500, content_type=PROBLEM_CONTENT_TYPE
     )
-    return ProblemResponse(body, status=500, content_type=PROBLEM_CONTENT_TYPE)
 
 
-def json_problem(status_code: int, code: str, title: str, detail: str) -> JsonResponse:
+def json_problem(problem: type[Problem]) -> JsonResponse:
     """A problem outside DRF's views (Django's own 404/500 handlers for /api/)."""
     return JsonResponse(
-        problem_body(code=code, title=title, status_code=status_code, detail=detail),
-        status=status_code,
-        content_type=PROBLEM_CONTENT_TYPE,
+        problem_body(problem), status=problem.status_code, content_type=PROBLEM_CONTENT_TYPE
     )

@@ -17,19 +17,16 @@ import logging
 
 from django.conf import settings
 from django.http import HttpRequest
-from rest_framework import status
 
-from billing_bff.problems import Problem
+from billing_bff.problems import TooManyRequests
 from billing_bff.redis import get_redis, key
 
 logger = logging.getLogger(__name__)
 
 
-class LoginThrottled(Problem):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "too-many-requests"
+class LoginThrottled(TooManyRequests):
     default_detail = "Too many failed logins. Try again later."
-    title = "Too many requests"
+    description = "Too many failed logins for this username or address; see `Retry-After`."
 
     def __init__(self, *, retry_after: int):
         super().__init__()

@@ -1,17 +1,15 @@
-"""The browser pages of billing_bff itself: login, logout, home and the customer switcher.
+"""The browser pages of billing_bff itself: login, logout and the customer switcher.
 
-Home is the chosen customer's overview (customers.views.OverviewPage), which shows the
-switcher page (views.home) while no customer is chosen.
+`/` is the overview app's (overview.urls_pages), which shows the switcher page
+(billing_bff.views.home) while no customer is chosen.
 """
 
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from billing_bff import views
-from customers.views import OverviewPage
 
 urlpatterns = [
-    path("", OverviewPage.as_view(), name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     # Django's LogoutView answers POST only, so a link or an image cannot log anyone out.
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

@@ -2,7 +2,9 @@
 
 `home` is the switcher page: what `/` shows while no customer is chosen (a user with
 several customers, an agent before a search). Once one is, `/` is the customer's
-overview (customers.views.OverviewPage), which falls back to this page.
+overview (overview.views.OverviewPage), which falls back to this page. The customers
+the user acts for come from the context processor every page has
+(billing_bff.web.context_processors).
 """
 
 from __future__ import annotations
@@ -18,12 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from billing_bff import throttle
-from billing_bff.access import (
-    SESSION_CUSTOMER_KEY,
-    get_customer_access,
-    is_agent,
-    linked_customers,
-)
+from billing_bff.access import SESSION_CUSTOMER_KEY, get_customer_access
 from billing_bff.models import AuditLog
 from billing_bff.problems import NotFound
 
@@ -60,19 +57,10 @@ class LoginView(auth_views.LoginView):
         return super().form_invalid(form)
 
 
-def switcher_context(request: HttpRequest, **extra) -> dict:
-    return {
-        "links": linked_customers(user=request.user),
-        "selected": request.session.get(SESSION_CUSTOMER_KEY),
-        "agent": is_agent(request.user),
-        **extra,
-    }
-
-
 @require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "billing_bff/home.html", switcher_context(request))
+    return render(request, "billing_bff/home.html")
 
 
 @require_POST
@@ -90,11 +78,10 @@ def select_customer(request: HttpRequest) -> HttpResponse:
         )
     except NotFound:
         # Same words for "not yours" and "does not exist": numbers cannot be probed.
-        context = switcher_context(
-            request,
-            error=_("There is no customer with that number for you."),
-            searched=customer_no[:30],
-        )
+        context = {
+            "error": _("There is no customer with that number for you."),
+            "searched": customer_no[:30],
+        }
         return render(request, "billing_bff/home.html", context, status=404)
     request.session[SESSION_CUSTOMER_KEY] = access.customer_no
     messages.success(request, _("You now act for customer %(no)s.") % {"no": access.customer_no})

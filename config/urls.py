@@ -9,12 +9,15 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from billing_bff import bench, health, metrics
+from overview.urls_pages import home_urlpatterns
 
 api_v1 = [
     path("", include("billing_bff.urls_api")),
     path("", include("customers.urls")),
     path("", include("invoices.urls")),
     path("", include("usage.urls")),
+    path("", include("overview.urls")),
+    path("", include("exports.urls")),
 ]
 
 urlpatterns = [
@@ -22,23 +25,26 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("metrics", metrics.metrics, name="metrics"),
     path("api/v1/", include(api_v1)),
-    # The OpenAPI document and its docs page: public, they hold no data (billing_bff.openapi).
+    # The OpenAPI document and its docs page: public, they hold no data (billing_bff.web.openapi).
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
     # The language form of every page posts to Django's set_language (i18n/setlang/).
     path("i18n/", include("django.conf.urls.i18n")),
+    *home_urlpatterns,
     path("", include("billing_bff.urls_pages")),
     path("", include("customers.urls_pages")),
     path("", include("invoices.urls_pages")),
     path("", include("usage.urls_pages")),
+    path("", include("overview.urls_pages")),
+    path("", include("exports.urls_pages")),
 ]
 
 if settings.BENCHMARK_VIEWS:
     # The benchmark's baseline (scripts/benchmark.py); never routed in tests or production.
     urlpatterns.insert(0, path("bench/json", bench.bare_json, name="bench-json"))
 
-handler400 = "billing_bff.errors_views.bad_request"
-handler403 = "billing_bff.errors_views.permission_denied"
-handler404 = "billing_bff.errors_views.not_found"
-handler500 = "billing_bff.errors_views.server_error"
+handler400 = "billing_bff.web.errors.bad_request"
+handler403 = "billing_bff.web.errors.permission_denied"
+handler404 = "billing_bff.web.errors.not_found"
+handler500 = "billing_bff.web.errors.server_error"

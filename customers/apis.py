@@ -12,13 +12,14 @@ from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
 
-from billing_bff import openapi as doc
-from billing_bff.access import CustomerScopedAPIView, require_operation
-from billing_bff.api import PageQuery, meta_of, page_slice, paged
+from billing_bff.access import require_operation
+from billing_bff.documents import body_of, operations_of, present
 from billing_bff.idempotency import idempotency_key, idempotent
+from billing_bff.web import openapi as doc
+from billing_bff.web.api import CustomerScopedAPIView, PageQuery, meta_of, page_slice, paged
 
 from . import openapi as shapes
-from . import overview, selectors, services
+from . import selectors, services
 from .validators import CustomerChangesInput, ProductChangesInput, ProductOrderInput
 
 
@@ -46,15 +47,13 @@ def _paged_list(request, query: dict, *, results: list, meta: dict, **extra) -> 
 
 def _read(summary: str, shape, example: dict, *, paged: bool = False, **extra):
     """The schema of a GET of customer data."""
-    return extend_schema(
-        tags=["customers"],
-        summary=summary,
-        parameters=[*([PageQuery] if paged else []), *doc.READ_HEADERS],
-        responses={
-            **doc.ok(shape, example),
-            **doc.NOT_MODIFIED,
-            **doc.problems(*(doc.LIST if paged else doc.READ)),
-        },
+    return doc.read_schema(
+        "customers",
+        summary,
+        shape,
+        example,
+        statuses=doc.LIST if paged else doc.READ,
+        parameters=[PageQuery] if paged else [],
         **extra,
     )
 
@@ -94,7 +93,7 @@ class CustomerApi(CustomerScopedAPIView):
     @_read("The customer's profile", shapes.CustomerSerializer, shapes.CUSTOMER)
     def get(self, request, customerNo):
         cached = selectors.customer(access=self.access)
-        return Response(selectors.body_of(cached, access=self.access, kind="customer"))
+        return Response(body_of(cached, access=self.access, kind="customer"))
 
     @_write(
         "Change the customer's contact fields",
@@ -111,7 +110,7 @@ class CustomerApi(CustomerScopedAPIView):
         changes = CustomerChangesInput(data=request.data)
         changes.is_valid(raise_exception=True)
         cached = services.customer_update(access=self.access, changes=changes.validated_data)
-        return Response(selectors.body_of(cached, access=self.access, kind="customer"))
+        return Response(body_of(cached, access=self.access, kind="customer"))
 
 
 class SubscriptionListApi(CustomerScopedAPIView):
@@ -141,7 +140,7 @@ class SubscriptionApi(CustomerScopedAPIView):
     def get(self, request, customerNo, subscriptionNo):
         subscription = selectors.subscription(access=self.access, subscription_no=subscriptionNo)
         products = selectors.recurring_products(access=self.access, subscription_no=subscriptionNo)
-        body = selectors.present(subscription.data, access=self.access, kind="subscription")
+        body = present(subscription.data, access=self.access, kind="subscription")
         body["recurringProducts"] = selectors.product_bodies(access=self.access, cached=products)
         body["meta"] = meta_of(subscription, products)
         return Response(body)
@@ -185,7 +184,7 @@ class RecurringProductListApi(_ProductsApi):
             results=selectors.product_bodies(access=self.access, cached=cached),
             meta=cached.meta,
             # The list offers what its parent offers for ordering, narrowed to the role.
-            operations=selectors.operations_of(cached.data, access=self.access, kind=parent_kind),
+            operations=operations_of(cached.data, access=self.access, kind=parent_kind),
         )
 
     @_write(
@@ -223,7 +222,7 @@ class RecurringProductListApi(_ProductsApi):
             start_date=data.get("startDate"),
             reference=services.external_reference(idempotency_key(request)),
         )
-        body = selectors.body_of(cached, access=self.access, kind="recurring-product")
+        body = body_of(cached, access=self.access, kind="recurring-product")
         location = self._product_href(subscriptionNo, str(cached.data["recurringProductId"]))
         return Response(body, status=status.HTTP_201_CREATED, headers={"Location": location})
 
@@ -240,7 +239,7 @@ class RecurringProductApi(_ProductsApi):
         cached = selectors.recurring_product(
             access=self.access, subscription_no=subscriptionNo, product_id=recurringProductId
         )
-        return Response(selectors.body_of(cached, access=self.access, kind="recurring-product"))
+        return Response(body_of(cached, access=self.access, kind="recurring-product"))
 
     @_write(
         "Change a recurring product's quantity or end date",
@@ -266,7 +265,7 @@ class RecurringProductApi(_ProductsApi):
             quantity=changes.validated_data.get("quantity"),
             end_date=changes.validated_data.get("endDate"),
         )
-        return Response(selectors.body_of(cached, access=self.access, kind="recurring-product"))
+        return Response(body_of(cached, access=self.access, kind="recurring-product"))
 
     @_write(
         "End a recurring product",
@@ -295,23 +294,3 @@ class CatalogueApi(CustomerScopedAPIView):
         query = _page(request)
         results, cached = selectors.catalogue(access=self.access)
         return _paged_list(request, query, results=results, meta=cached.meta)
-
-
-class OverviewApi(CustomerScopedAPIView):
-    """GET the home screen in one call: profile, subscriptions, the latest invoices and the
-    unbilled usage, read concurrently; each section has its own meta and fails on its own."""
-
-    @_read(
-        "The app's home screen in one call",
-        shapes.OverviewSerializer,
-        shapes.OVERVIEW,
-        description=(
-            "Profile, subscriptions, the latest three invoices and the unbilled usage summary, "
-            "read concurrently. Each section has its own `meta`; a section whose billing "
-            "system call failed holds an `error` (its stale copy, when one is kept, is shown "
-            "instead, marked stale) while the others render. Only when every section fails "
-            "is the answer itself a problem."
-        ),
-    )
-    def get(self, request, customerNo):
-        return Response(overview.customer_overview(access=self.access))

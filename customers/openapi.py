@@ -6,10 +6,9 @@ the billing system's own fields (camelCase) and adds `operations` and `meta`.
 
 from __future__ import annotations
 
-from drf_spectacular.utils import PolymorphicProxySerializer
 from rest_framework import serializers
 
-from billing_bff.openapi import (
+from billing_bff.web.openapi import (
     SUBSCRIPTION_STATUSES,
     AmountField,
     HrefField,
@@ -17,8 +16,6 @@ from billing_bff.openapi import (
     operations_field,
     paged_list,
 )
-from invoices.openapi import HEADER, InvoiceHeaderSerializer
-from usage.openapi import UsageSummarySerializer
 
 CHARGE_INTERVALS = ("monthly", "quarterly", "yearly")
 
@@ -109,60 +106,6 @@ class CatalogueProductSerializer(serializers.Serializer):
         help_text="Where this user may order it: on the customer, on a subscription, or both.",
     )
     operations = operations_field()
-
-
-# --- the overview (customers.overview) -------------------------------------------------------
-class SectionProblemSerializer(serializers.Serializer):
-    """Why a section of the overview could not be read (a problem without `instance`)."""
-
-    type = serializers.CharField()
-    title = serializers.CharField()
-    status = serializers.IntegerField()
-    detail = serializers.CharField()
-
-
-class FailedSectionMetaSerializer(serializers.Serializer):
-    asOf = serializers.DateTimeField(allow_null=True, help_text="Null: no copy to show.")
-    stale = serializers.BooleanField()
-    source = serializers.CharField(help_text="`none`.")
-
-
-class FailedSectionSerializer(serializers.Serializer):
-    """A section whose upstream failed, with no kept copy to show instead."""
-
-    error = SectionProblemSerializer()
-    meta = FailedSectionMetaSerializer()
-
-
-def _section(name: str, shape) -> PolymorphicProxySerializer:
-    return PolymorphicProxySerializer(
-        component_name=name,
-        serializers=[shape, FailedSectionSerializer],
-        resource_type_field_name=None,
-    )
-
-
-class OverviewSubscriptionsSerializer(serializers.Serializer):
-    count = serializers.IntegerField()
-    results = SubscriptionSerializer(many=True)
-    meta = MetaSerializer()
-
-
-class OverviewInvoicesSerializer(serializers.Serializer):
-    count = serializers.IntegerField(help_text="All the customer's invoices.")
-    results = InvoiceHeaderSerializer(many=True, help_text="The latest three, newest first.")
-    meta = MetaSerializer()
-
-
-class OverviewSerializer(serializers.Serializer):
-    """The app's home screen: each section has its own meta and fails on its own."""
-
-    customerNo = serializers.CharField()
-    profile = _section("ProfileSection", CustomerSerializer)
-    subscriptions = _section("SubscriptionsSection", OverviewSubscriptionsSerializer)
-    invoices = _section("InvoicesSection", OverviewInvoicesSerializer)
-    unbilledUsage = _section("UnbilledUsageSection", UsageSummarySerializer)
-    meta = MetaSerializer(help_text="The oldest of the sections; stale when one failed.")
 
 
 PagedSubscriptionList = paged_list("PagedSubscriptionList", SubscriptionSerializer(many=True))
@@ -289,21 +232,3 @@ PRODUCT_ORDERS = {
     "On a subscription": {"productCode": "ADD-SURF10", "quantity": 1, "startDate": "2030-01-01"},
 }
 PRODUCT_CHANGES = {"quantity": 2, "endDate": "2030-12-31"}
-
-OVERVIEW = {
-    "customerNo": "3996668",
-    "profile": CUSTOMER,
-    "subscriptions": {"count": 1, "results": [SUBSCRIPTION], "meta": META},
-    "invoices": {"count": 12, "results": [HEADER], "meta": META},
-    # A section whose upstream failed and had no kept copy: the others still render.
-    "unbilledUsage": {
-        "error": {
-            "type": "/problems/upstream-timeout",
-            "title": "Billing system too slow",
-            "status": 504,
-            "detail": "The billing system did not answer in time. Please try again.",
-        },
-        "meta": {"asOf": None, "stale": True, "source": "none"},
-    },
-    "meta": {**META, "stale": True},
-}

@@ -1,162 +1,60 @@
 """Reads of a customer's profile, subscriptions, recurring products and catalogue.
 
-Every read goes authorised scope -> Redis (billing_bff.caching) -> PayEx, and keeps the
-upstream's own document in the cache: the operations in it are narrowed per user when
-a body is built (`present`), because one cached copy serves every role. `force=True`
-reloads from PayEx whatever the copy's age; writes use it to check the operations the
-resource offers right now, and the background refresh to re-warm the cache.
-
-`present` is the one way an upstream document becomes a BFF body: `@id` and any ledger
-field go, upstream paths become BFF hrefs (or go when there is none), and `operations`
-are mapped and narrowed to the user's role. invoices.selectors uses it too.
+Every read goes authorised scope -> Redis (billing_bff.caching) -> PayEx through
+billing_bff.documents, and keeps the upstream's own document in the cache: the
+operations in it are narrowed per user when a body is built (`documents.present`),
+because one cached copy serves every role. `mode=caching.RELOAD` reloads from PayEx
+whatever the copy's age; writes use it to check the operations the resource offers
+right now, and the background refresh to re-warm the cache.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.db.models import QuerySet
 
 from billing_bff import caching
 from billing_bff.access import CustomerAccess, Role, narrow_operations
-from billing_bff.problems import NotFound
+from billing_bff.documents import (
+    SUBSCRIPTIONS,
+    checked_id,
+    items_of,
+    operations_of,
+    owned,
+    present,
+    read_document,
+)
+
+# The subscription list is the one document every area names subscriptions by; it is
+# read in billing_bff.documents and is part of this app's reads all the same.
+from billing_bff.documents import subscriptions as subscriptions
 from billing_bff.upstream.client import get_client
-from billing_bff.upstream.errors import UpstreamBadGateway
-from billing_bff.upstream.routes import to_bff_href
-from usage.services import refresh_queuer
 
 from .models import CatalogueProduct
 
-CUSTOMER, SUBSCRIPTIONS, PRODUCTS = "customer", "subscriptions", "recurring-products"
-# Subscription numbers are phone numbers or ids like BB12345678; product ids are digits.
-# Anything else cannot exist, so it is the same 404 without a cache key or upstream call.
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9-]{0,39}")
-# Fields that name the ledger or the upstream resource itself: never shown.
-_HIDDEN = frozenset({"@id", "ownerNo", "ledgerNo"})
+CUSTOMER, PRODUCTS = "customer", "recurring-products"
 CUSTOMER_PARENT = "-"  # cache key part of the customer-level product list
 PROFILE = caching.Document(CUSTOMER)
-SUBSCRIPTION_LIST = caching.Document(SUBSCRIPTIONS, ("list",))
 
 
-def checked_id(value: object) -> str:
-    """A client-supplied id, or NotFound when it cannot be one."""
-    if not isinstance(value, str) or not _ID.fullmatch(value):
-        raise NotFound()
-    return value
-
-
-def read_document(
-    access: CustomerAccess,
-    document: caching.Document,
-    *,
-    load,
-    force: bool = False,
-    background: bool = False,
-) -> caching.Cached:
-    """One cached upstream document of the customer.
-
-    `background`: a stale copy is served while the background refresh reloads it; only
-    for the documents `services.refresh_customer_documents` reloads, the others are
-    reloaded in line.
-    """
-    return caching.read_through(
-        scope=caching.scope_of(access),
-        kind=document.kind,
-        parts=document.parts,
-        load=load,
-        queue_refresh=refresh_queuer(access, resource="all") if background else None,
-        force=force,
-    )
-
-
-def items_of(document: object, name: str) -> list[dict]:
-    """The named list of an upstream collection (`{"@id", name: [...], "operations"}`)."""
-    items = document.get(name) if isinstance(document, dict) else None
-    if not isinstance(items, list):
-        raise UpstreamBadGateway(api="customer")
-    return [item for item in items if isinstance(item, dict)]
-
-
-def _same_customer(document: dict, access: CustomerAccess) -> dict:
-    # The upstream scopes every path by customer; this guards the cache against a
-    # document of another customer all the same.
-    if not isinstance(document, dict):
-        raise UpstreamBadGateway(api="customer")
-    owner = document.get("customerNo")
-    if owner is not None and str(owner) != access.customer_no:
-        raise NotFound()
-    return document
-
-
-# --- presenting ---------------------------------------------------------------------------
-def _clean(value: object, *, owner_no: str, customer_no: str):
-    """Drop hidden fields and nested operations; map upstream paths, dropping unmapped ones."""
-    if isinstance(value, dict):
-        out = {}
-        for name, item in value.items():
-            if name in _HIDDEN or name == "operations":
-                continue
-            cleaned = _clean(item, owner_no=owner_no, customer_no=customer_no)
-            if cleaned is not _GONE:
-                out[name] = cleaned
-        return out
-    if isinstance(value, list):
-        cleaned = [_clean(v, owner_no=owner_no, customer_no=customer_no) for v in value]
-        return [v for v in cleaned if v is not _GONE]
-    if isinstance(value, str) and "/billing/" in value:
-        href = to_bff_href(value, owner_no=owner_no, customer_no=customer_no)
-        return _GONE if href is None else href
-    return value
-
-
-_GONE = object()
-
-
-def operations_of(resource: dict, *, access: CustomerAccess, kind: str) -> list[dict]:
-    """The resource's operations with BFF hrefs, narrowed to the user's role."""
-    offered = get_client().operations(resource, customer_no=access.customer_no)
-    return narrow_operations(kind=kind, role=access.role, operations=offered)
-
-
-def offered(resource: dict, *, access: CustomerAccess) -> list[dict]:
-    """What the upstream offers for the resource now, for require_operation (not narrowed)."""
-    return get_client().operations(resource, customer_no=access.customer_no)
-
-
-def present(resource: dict, *, access: CustomerAccess, kind: str | None) -> dict:
-    body = _clean(resource, owner_no=get_client().owner_no, customer_no=access.customer_no)
-    body["operations"] = [] if kind is None else operations_of(resource, access=access, kind=kind)
-    return body
-
-
-def has_operation(body: dict, rel: str) -> bool:
-    return any(op.get("rel") == rel for op in body.get("operations", ()))
+def _owned(document: object, access: CustomerAccess) -> dict:
+    return owned(document, access, api="customer")
 
 
 # --- customer -----------------------------------------------------------------------------
-def customer(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
+def customer(*, access: CustomerAccess, mode: caching.Mode = caching.READ) -> caching.Cached:
     def load() -> dict:
-        return _same_customer(get_client().get_customer(customer_no=access.customer_no), access)
+        return _owned(get_client().get_customer(customer_no=access.customer_no), access)
 
-    return read_document(access, PROFILE, load=load, force=force, background=True)
-
-
-def subscriptions(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
-    def load() -> dict:
-        document = get_client().list_subscriptions(customer_no=access.customer_no)
-        items_of(document, "subscriptions")  # a document without its list is not cached
-        return _same_customer(document, access)
-
-    return read_document(access, SUBSCRIPTION_LIST, load=load, force=force, background=True)
+    return read_document(access, PROFILE, load=load, mode=mode, background="all")
 
 
 def subscription(
-    *, access: CustomerAccess, subscription_no: str, force: bool = False
+    *, access: CustomerAccess, subscription_no: str, mode: caching.Mode = caching.READ
 ) -> caching.Cached:
     subscription_no = checked_id(subscription_no)
 
     def load() -> dict:
-        return _same_customer(
+        return _owned(
             get_client().get_subscription(
                 customer_no=access.customer_no, subscription_no=subscription_no
             ),
@@ -164,11 +62,11 @@ def subscription(
         )
 
     document = caching.Document(SUBSCRIPTIONS, ("one", subscription_no))
-    return read_document(access, document, load=load, force=force)
+    return read_document(access, document, load=load, mode=mode)
 
 
 def recurring_products(
-    *, access: CustomerAccess, subscription_no: str | None = None, force: bool = False
+    *, access: CustomerAccess, subscription_no: str | None = None, mode: caching.Mode = caching.READ
 ) -> caching.Cached:
     parent = CUSTOMER_PARENT if subscription_no is None else checked_id(subscription_no)
 
@@ -177,15 +75,15 @@ def recurring_products(
             customer_no=access.customer_no, subscription_no=subscription_no
         )
         items_of(document, "recurringProducts")
-        return _same_customer(document, access)
+        return _owned(document, access)
 
     return read_document(
         access,
         caching.Document(PRODUCTS, ("list", parent)),
         load=load,
-        force=force,
+        mode=mode,
         # Only the customer-level list is part of the background refresh.
-        background=subscription_no is None,
+        background="all" if subscription_no is None else None,
     )
 
 
@@ -194,13 +92,13 @@ def recurring_product(
     access: CustomerAccess,
     product_id: str,
     subscription_no: str | None = None,
-    force: bool = False,
+    mode: caching.Mode = caching.READ,
 ) -> caching.Cached:
     parent = CUSTOMER_PARENT if subscription_no is None else checked_id(subscription_no)
     product_id = checked_id(product_id)
 
     def load() -> dict:
-        return _same_customer(
+        return _owned(
             get_client().get_recurring_product(
                 customer_no=access.customer_no,
                 subscription_no=subscription_no,
@@ -210,7 +108,7 @@ def recurring_product(
         )
 
     document = caching.Document(PRODUCTS, ("one", parent, product_id))
-    return read_document(access, document, load=load, force=force)
+    return read_document(access, document, load=load, mode=mode)
 
 
 # --- bodies -------------------------------------------------------------------------------
@@ -297,8 +195,3 @@ def catalogue(*, access: CustomerAccess) -> tuple[list[dict], caching.Cached]:
             }
         )
     return results, cached
-
-
-def body_of(cached: caching.Cached, *, access: CustomerAccess, kind: str) -> dict:
-    """One resource as the API answers it: presented, with its freshness."""
-    return {**present(cached.data, access=access, kind=kind), "meta": cached.meta}

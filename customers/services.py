@@ -9,8 +9,6 @@ Every write, whether it comes from the API or a page, runs the same steps:
 The answer is kept as the fresh cached copy of the resource, so reading it back costs
 no upstream call.
 
-`refresh_customer_documents` reloads the customer's documents for the background
-refresh (usage.tasks.refresh_customer with resource "all").
 """
 
 from __future__ import annotations
@@ -26,6 +24,7 @@ from django.utils.translation import override
 
 from billing_bff import caching
 from billing_bff.access import CustomerAccess, audit, require_operation
+from billing_bff.documents import offered
 from billing_bff.problems import ValidationFailed
 from billing_bff.upstream.client import get_client
 
@@ -40,10 +39,6 @@ def _keep(access: CustomerAccess, *, kind: str, parts: tuple, data: dict) -> cac
     return caching.refresh(
         scope=caching.scope_of(access), kind=kind, parts=parts, load=lambda: data
     )
-
-
-def _invalidate(access: CustomerAccess) -> None:
-    caching.invalidate(access)
 
 
 def external_reference(idempotency_key: str | None) -> str:
@@ -77,21 +72,21 @@ def _changed_fields(current: dict, changes: dict) -> tuple[dict, list[str]]:
 def customer_update(*, access: CustomerAccess, changes: dict) -> caching.Cached:
     """Change contact fields (already validated by customers.validators)."""
     require_operation(access=access, kind="customer", rel="partial-update", offered=None)
-    current = selectors.customer(access=access, force=True)
+    current = selectors.customer(access=access, mode=caching.RELOAD)
     require_operation(
         access=access,
         kind="customer",
         rel="partial-update",
-        offered=selectors.offered(current.data, access=access),
+        offered=offered(current.data, access=access),
     )
     changed, names = _changed_fields(current.data, changes)
     if not changed:
         return current
     updated = get_client().patch_customer(customer_no=access.customer_no, changes=changed)
     audit(access=access, action="customer.partial-update", details={"fields": names})
-    _invalidate(access)
+    caching.invalidate(access)
     if not isinstance(updated, dict) or str(updated.get("customerNo")) != access.customer_no:
-        return selectors.customer(access=access, force=True)
+        return selectors.customer(access=access, mode=caching.RELOAD)
     return _keep(access, kind=selectors.CUSTOMER, parts=(), data=updated)
 
 
@@ -113,11 +108,13 @@ def recurring_product_order(
     if product is None:
         raise ValidationFailed(errors={"productCode": [_("This product cannot be ordered here.")]})
     if subscription_no is None:
-        parent = selectors.customer(access=access, force=True)
+        parent = selectors.customer(access=access, mode=caching.RELOAD)
     else:
-        parent = selectors.subscription(access=access, subscription_no=subscription_no, force=True)
+        parent = selectors.subscription(
+            access=access, subscription_no=subscription_no, mode=caching.RELOAD
+        )
     require_operation(
-        access=access, kind=kind, rel=rel, offered=selectors.offered(parent.data, access=access)
+        access=access, kind=kind, rel=rel, offered=offered(parent.data, access=access)
     )
     # The description is written in the company's language, whatever the user's: a
     # retry of the same order must send PayEx the very same body.
@@ -145,7 +142,7 @@ def recurring_product_order(
             "subscriptionNo": subscription_no,
         },
     )
-    _invalidate(access)
+    caching.invalidate(access)
     parent_part = subscription_no or selectors.CUSTOMER_PARENT
     return _keep(
         access, kind=selectors.PRODUCTS, parts=("one", parent_part, product_id), data=created
@@ -157,13 +154,13 @@ def _fresh_product(
 ) -> caching.Cached:
     require_operation(access=access, kind="recurring-product", rel=rel, offered=None)
     current = selectors.recurring_product(
-        access=access, subscription_no=subscription_no, product_id=product_id, force=True
+        access=access, subscription_no=subscription_no, product_id=product_id, mode=caching.RELOAD
     )
     require_operation(
         access=access,
         kind="recurring-product",
         rel=rel,
-        offered=selectors.offered(current.data, access=access),
+        offered=offered(current.data, access=access),
     )
     return current
 
@@ -200,7 +197,7 @@ def recurring_product_update(
             "fields": sorted(changes),
         },
     )
-    _invalidate(access)
+    caching.invalidate(access)
     return _keep(
         access,
         kind=selectors.PRODUCTS,
@@ -222,15 +219,4 @@ def recurring_product_end(
         action="recurring-product.delete",
         details={"recurringProductId": product_id, "subscriptionNo": subscription_no},
     )
-    _invalidate(access)
-
-
-# --- background refresh -------------------------------------------------------------------
-def refresh_customer_documents(*, access: CustomerAccess) -> None:
-    """Reload the profile, subscriptions, customer-level products and invoice list now."""
-    from invoices import selectors as invoice_selectors
-
-    selectors.customer(access=access, force=True)
-    selectors.subscriptions(access=access, force=True)
-    selectors.recurring_products(access=access, force=True)
-    invoice_selectors.invoice_list(access=access, force=True)
+    caching.invalidate(access)

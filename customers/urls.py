@@ -33,5 +33,4 @@ urlpatterns = [
         name="subscription-recurring-product",
     ),
     path(f"{C}/catalogue", apis.CatalogueApi.as_view(), name="catalogue"),
-    path(f"{C}/overview", apis.OverviewApi.as_view(), name="overview"),
 ]

@@ -8,73 +8,23 @@ it). Successful posts redirect (PRG) with a message.
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import NoReverseMatch, reverse
-from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
-from django.views import View
 from rest_framework import serializers
 
-from billing_bff.access import (
-    CustomerPageMixin,
-    NoCustomerSelected,
-    page_customer_access,
-    require_operation,
-)
-from billing_bff.api import meta_of
-from billing_bff.errors_views import upstream_unavailable
+from billing_bff import documents
+from billing_bff.access import require_operation
 from billing_bff.problems import Conflict, ValidationFailed
-from billing_bff.upstream.errors import (
-    UpstreamBadGateway,
-    UpstreamConflict,
-    UpstreamNotFound,
-    UpstreamTimeout,
-    UpstreamUnauthorized,
-    UpstreamUnavailable,
-    UpstreamValidation,
-)
-from billing_bff.views import home, switcher_context
-from usage import selectors as usage_selectors
+from billing_bff.web.api import meta_of
+from billing_bff.web.pages import CustomerPage, page_url
 
-from . import forms, overview, selectors, services
-from .formatting import to_decimal
+from . import forms, selectors, services
 from .validators import CustomerChangesInput, ProductChangesInput, ProductOrderInput
 
-INPUT_ERRORS = (serializers.ValidationError, ValidationFailed, UpstreamValidation)
-
-
-def page_url(name: str, **kwargs) -> str | None:
-    """A page's URL, or None while the page does not exist (e.g. another team's)."""
-    try:
-        return reverse(name, kwargs=kwargs or None)
-    except NoReverseMatch:
-        return None
-
-
-# What an outage of the billing system looks like to a page with nothing cached to show.
-OUTAGES = (UpstreamUnavailable, UpstreamTimeout, UpstreamBadGateway, UpstreamUnauthorized)
-
-
-class UpstreamPageMixin:
-    """Upstream trouble on a page: not found is the site's 404; an outage the site's
-    outage page (503 and Retry-After; the user is told to try again)."""
-
-    def dispatch(self, request, *args, **kwargs):
-        try:
-            return super().dispatch(request, *args, **kwargs)
-        except UpstreamNotFound as exc:
-            raise Http404(str(exc.detail)) from exc
-        except OUTAGES as exc:
-            return upstream_unavailable(request, exc)
-
-
-class CustomerPage(CustomerPageMixin, UpstreamPageMixin, View):
-    """Base of the customer pages: self.access resolved, upstream trouble handled."""
+# What a form's input may be refused for, by the BFF's rules or the billing system's.
+INPUT_ERRORS = (serializers.ValidationError, ValidationFailed)
 
 
 def product_rows(products: list[dict]) -> list[dict]:
@@ -82,8 +32,8 @@ def product_rows(products: list[dict]) -> list[dict]:
     return [
         {
             "product": product,
-            "can_update": selectors.has_operation(product, "partial-update"),
-            "can_end": selectors.has_operation(product, "delete"),
+            "can_update": documents.has_operation(product, "partial-update"),
+            "can_end": documents.has_operation(product, "delete"),
         }
         for product in products
     ]
@@ -131,7 +81,7 @@ class ProductActionsMixin:
                 services.recurring_product_update(
                     access=access,
                     subscription_no=subscription_no,
-                    product_id=selectors.checked_id(product_id),
+                    product_id=documents.checked_id(product_id),
                     quantity=changes.validated_data["quantity"],
                 )
                 messages.success(request, _("The quantity is changed."))
@@ -142,7 +92,7 @@ class ProductActionsMixin:
                 services.recurring_product_end(
                     access=access,
                     subscription_no=subscription_no,
-                    product_id=selectors.checked_id(product_id),
+                    product_id=documents.checked_id(product_id),
                 )
                 messages.success(request, _("The product is ended."))
             else:
@@ -151,7 +101,7 @@ class ProductActionsMixin:
             for field, errors in forms.field_errors(exc).items():
                 for error in errors:
                     messages.error(request, f"{_field_label(field)}: {error}")
-        except (Conflict, UpstreamConflict):
+        except Conflict:
             messages.error(
                 request, _("That is not possible for this product in its current state.")
             )
@@ -169,7 +119,7 @@ def _field_label(name: str) -> str:
 
 def _order_form(access, *, level: str, parent_body: dict) -> dict | None:
     """The catalogue order form, when the parent offers ordering and there is something."""
-    if not selectors.has_operation(parent_body, "create-recurring-product"):
+    if not documents.has_operation(parent_body, "create-recurring-product"):
         return None
     products = list(selectors.orderable_products(access=access, level=level))
     if not products:
@@ -183,13 +133,13 @@ class ProfilePage(ProductActionsMixin, CustomerPage):
     def _render(self, request, *, submitted=None, errors=None, status=200) -> HttpResponse:
         access = self.access
         customer = selectors.customer(access=access)
-        body = selectors.present(customer.data, access=access, kind="customer")
+        body = documents.present(customer.data, access=access, kind="customer")
         fields = forms.profile_form(body, submitted=submitted, errors=errors)
         subscriptions = selectors.subscriptions(access=access)
         products = selectors.recurring_products(access=access)
         context = {
             "customer": body,
-            "can_edit": selectors.has_operation(body, "partial-update"),
+            "can_edit": documents.has_operation(body, "partial-update"),
             "fields": fields,
             "has_errors": bool(errors),
             "non_field_errors": forms.other_errors(fields, errors),
@@ -214,7 +164,7 @@ class ProfilePage(ProductActionsMixin, CustomerPage):
             services.customer_update(access=self.access, changes=changes.validated_data)
         except INPUT_ERRORS as exc:
             return self._render(request, submitted=request.POST, errors=forms.field_errors(exc))
-        except (Conflict, UpstreamConflict):
+        except Conflict:
             messages.error(request, _("Your details cannot be changed right now."))
             return redirect("customer_pages:profile")
         messages.success(request, _("Your details are saved."))
@@ -229,7 +179,7 @@ class SubscriptionPage(ProductActionsMixin, CustomerPage):
         access = self.access
         subscription = selectors.subscription(access=access, subscription_no=subscription_no)
         products = selectors.recurring_products(access=access, subscription_no=subscription_no)
-        body = selectors.present(subscription.data, access=access, kind="subscription")
+        body = documents.present(subscription.data, access=access, kind="subscription")
         context = {
             "subscription": body,
             "products": product_rows(selectors.product_bodies(access=access, cached=products)),
@@ -245,46 +195,3 @@ class SubscriptionPage(ProductActionsMixin, CustomerPage):
         selectors.subscription(access=self.access, subscription_no=subscription_no)
         self.product_action(request, subscription_no=subscription_no)
         return redirect("customer_pages:subscription", subscriptionNo=subscription_no)
-
-
-class OverviewPage(View):
-    """`/`: the chosen customer's overview, each section on its own (a failed one says so
-    and the others render); without a chosen customer, the switcher page."""
-
-    http_method_names = ["get", "head", "options"]
-    template_name = "customers/overview.html"
-
-    # Login is asked for by GET alone, so any other method is a 405 for everyone.
-    @method_decorator(login_required)
-    def get(self, request):
-        try:
-            access = page_customer_access(request)
-        except NoCustomerSelected:
-            return home(request)
-        result = overview.load_overview(access=access)
-        sections = result.sections
-        # Unbilled usage is listed by the subscriptions' descriptions, linked to its page.
-        described = {
-            s["subscriptionNo"]: s.get("description")
-            for s in sections["subscriptions"].get("results", ())
-        }
-        usage_rows = sections["unbilledUsage"].get("subscriptions", [])
-        for row in usage_rows:
-            number = row["subscriptionNo"]
-            row["description"] = described.get(number) or ""
-            row["usage_page"] = page_url("usage_pages:unbilled", subscriptionNo=number)
-        context = {
-            **switcher_context(request),
-            "customer_no": access.customer_no,
-            "profile": sections["profile"],
-            "subscriptions": sections["subscriptions"],
-            "invoices": sections["invoices"],
-            "usage": sections["unbilledUsage"],
-            "usage_total": sum(
-                (to_decimal(row.get("totalAmount")) or Decimal(0) for row in usage_rows),
-                Decimal(0),
-            ),
-            "meta": result.meta,
-            "can_refresh": bool(usage_selectors.refresh_operations(access=access)),
-        }
-        return render(request, self.template_name, context)

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 
-from billing_bff import openapi as doc
-from billing_bff.access import CustomerScopedAPIView
-from billing_bff.api import page_slice, paged
+from billing_bff.web import openapi as doc
+from billing_bff.web.api import CustomerScopedAPIView, page_slice, paged
 
 from . import openapi as shapes
 from . import selectors
@@ -17,15 +15,14 @@ from .validators import InvoiceQuery
 class InvoiceListApi(CustomerScopedAPIView):
     """GET invoice headers; `year` and `status` filter, `page` and `page_size` page."""
 
-    @extend_schema(
-        tags=["invoices"],
-        summary="Invoice headers, newest first",
-        parameters=[InvoiceQuery, *doc.READ_HEADERS],
-        responses={
-            **doc.ok(shapes.PagedInvoiceList, shapes.INVOICES),
-            **doc.NOT_MODIFIED,
-            **doc.problems(*doc.LIST, errors={"status": ['"due" is not a valid choice.']}),
-        },
+    @doc.read_schema(
+        "invoices",
+        "Invoice headers, newest first",
+        shapes.PagedInvoiceList,
+        shapes.INVOICES,
+        statuses=doc.LIST,
+        parameters=[InvoiceQuery],
+        errors={"status": ['"due" is not a valid choice.']},
     )
     def get(self, request, customerNo):
         query = InvoiceQuery(data=request.query_params)
@@ -53,15 +50,11 @@ class InvoiceListApi(CustomerScopedAPIView):
 class InvoiceApi(CustomerScopedAPIView):
     """GET one invoice: header, charges by subscription with subtotals, VAT, totals."""
 
-    @extend_schema(
-        tags=["invoices"],
-        summary="One invoice: charges by subscription, VAT and totals",
-        parameters=doc.READ_HEADERS,
-        responses={
-            **doc.ok(shapes.InvoiceDetailSerializer, shapes.INVOICE),
-            **doc.NOT_MODIFIED,
-            **doc.problems(*doc.READ),
-        },
+    @doc.read_schema(
+        "invoices",
+        "One invoice: charges by subscription, VAT and totals",
+        shapes.InvoiceDetailSerializer,
+        shapes.INVOICE,
     )
     def get(self, request, customerNo, invoiceNo):
         cached = selectors.invoice(access=self.access, invoice_no=invoiceNo)

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from billing_bff.openapi import AmountField, HrefField, MetaSerializer, operations_field, paged_list
+from billing_bff.web.openapi import (
+    AmountField,
+    HrefField,
+    MetaSerializer,
+    operations_field,
+    paged_list,
+)
 
 from .selectors import STATUSES
 

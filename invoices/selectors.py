@@ -14,43 +14,37 @@ import logging
 from collections import OrderedDict
 from decimal import Decimal
 
-from billing_bff import caching
+from django.urls import reverse
+
+from billing_bff import amounts, caching
 from billing_bff.access import CustomerAccess
-from billing_bff.problems import NotFound
+from billing_bff.documents import checked_id, items_of, owned, present, read_document
 from billing_bff.upstream.client import get_client
 from billing_bff.upstream.errors import UpstreamBadGateway
-from billing_bff.upstream.routes import API_PREFIX, find
-from customers.formatting import to_decimal
-from customers.selectors import checked_id, items_of, present, read_document
 
 logger = logging.getLogger(__name__)
 
 INVOICES, INVOICE = "invoices", "invoice"
 INVOICE_LIST = caching.Document(INVOICES, ("list",))
 STATUSES = ("open", "paid", "overdue", "credited")
-_ZERO = Decimal("0.00")
-_BILLED_USAGE = find("usage", "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}")
 
 
 def _own(document: object, access: CustomerAccess) -> dict:
-    if not isinstance(document, dict):
-        raise UpstreamBadGateway(api="invoice")
-    owner = document.get("customerNo")
-    if owner is not None and str(owner) != access.customer_no:
-        raise NotFound()  # another customer's invoice reads exactly like a missing one
-    return document
+    return owned(document, access, api="invoice")
 
 
-def invoice_list(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
+def invoice_list(*, access: CustomerAccess, mode: caching.Mode = caching.READ) -> caching.Cached:
     def load() -> dict:
         document = _own(get_client().list_invoices(customer_no=access.customer_no), access)
         items_of(document, "invoices")
         return document
 
-    return read_document(access, INVOICE_LIST, load=load, force=force, background=True)
+    return read_document(access, INVOICE_LIST, load=load, mode=mode, background="all")
 
 
-def invoice(*, access: CustomerAccess, invoice_no: str, force: bool = False) -> caching.Cached:
+def invoice(
+    *, access: CustomerAccess, invoice_no: str, mode: caching.Mode = caching.READ
+) -> caching.Cached:
     invoice_no = checked_id(invoice_no)
 
     def load() -> dict:
@@ -60,7 +54,7 @@ def invoice(*, access: CustomerAccess, invoice_no: str, force: bool = False) -> 
             raise UpstreamBadGateway(api="invoice")
         return document
 
-    return read_document(access, caching.Document(INVOICE, (invoice_no,)), load=load, force=force)
+    return read_document(access, caching.Document(INVOICE, (invoice_no,)), load=load, mode=mode)
 
 
 def matching_invoices(
@@ -98,24 +92,24 @@ def years_of(cached: caching.Cached) -> list[int]:
 
 
 # --- one invoice --------------------------------------------------------------------------
-def _amount(value: object) -> Decimal:
-    number = to_decimal(value)
-    return number if number is not None and number.is_finite() else _ZERO
-
-
-def _text(amount: Decimal) -> str:
-    return f"{amount.quantize(Decimal('0.01')):f}"
-
-
 def _subtotal(charges: list[dict]) -> dict:
-    amount = sum((_amount(c.get("amount")) for c in charges), _ZERO)
-    vat = sum((_amount(c.get("vatAmount")) for c in charges), _ZERO)
-    return {"amount": _text(amount), "vatAmount": _text(vat), "totalAmount": _text(amount + vat)}
+    amount = sum((amounts.amount(c.get("amount")) for c in charges), amounts.ZERO)
+    vat = sum((amounts.amount(c.get("vatAmount")) for c in charges), amounts.ZERO)
+    return {
+        "amount": amounts.text(amount),
+        "vatAmount": amounts.text(vat),
+        "totalAmount": amounts.text(amount + vat),
+    }
 
 
 def usage_href(*, customer_no: str, invoice_no: str, subscription_no: str) -> str:
-    return API_PREFIX + _BILLED_USAGE.bff.format(
-        customerNo=customer_no, invoiceNo=invoice_no, subscriptionNo=subscription_no
+    return reverse(
+        "usage:billed-records",
+        kwargs={
+            "customerNo": customer_no,
+            "invoiceNo": invoice_no,
+            "subscriptionNo": subscription_no,
+        },
     )
 
 
@@ -157,16 +151,16 @@ def invoice_detail(*, access: CustomerAccess, cached: caching.Cached) -> dict:
 
     vat: dict[Decimal, dict[str, Decimal]] = {}
     for charge in clean:
-        rate = _amount(charge.get("vatRate"))
-        entry = vat.setdefault(rate, {"amount": _ZERO, "vatAmount": _ZERO})
-        entry["amount"] += _amount(charge.get("amount"))
-        entry["vatAmount"] += _amount(charge.get("vatAmount"))
+        rate = amounts.amount(charge.get("vatRate"))
+        entry = vat.setdefault(rate, {"amount": amounts.ZERO, "vatAmount": amounts.ZERO})
+        entry["amount"] += amounts.amount(charge.get("amount"))
+        entry["vatAmount"] += amounts.amount(charge.get("vatAmount"))
 
     lines = _subtotal(clean)
-    header_total = _amount(document.get("totalAmount"))
-    header_vat = _amount(document.get("vatAmount"))
-    matches = _amount(lines["totalAmount"]) == header_total and (
-        _amount(lines["vatAmount"]) == header_vat
+    header_total = amounts.amount(document.get("totalAmount"))
+    header_vat = amounts.amount(document.get("vatAmount"))
+    matches = amounts.amount(lines["totalAmount"]) == header_total and (
+        amounts.amount(lines["vatAmount"]) == header_vat
     )
     if not matches:
         # Amounts only: the request id on the log line leads to the invoice if needed.
@@ -174,9 +168,9 @@ def invoice_detail(*, access: CustomerAccess, cached: caching.Cached) -> dict:
             "invoice lines do not add up to its header: lines_total=%s header_total=%s "
             "lines_vat=%s header_vat=%s",
             lines["totalAmount"],
-            _text(header_total),
+            amounts.text(header_total),
             lines["vatAmount"],
-            _text(header_vat),
+            amounts.text(header_vat),
         )
     body.update(
         {
@@ -184,16 +178,16 @@ def invoice_detail(*, access: CustomerAccess, cached: caching.Cached) -> dict:
             "customerCharges": {"charges": customer_level, "subtotal": _subtotal(customer_level)},
             "vat": [
                 {
-                    "vatRate": _text(rate),
-                    "amount": _text(v["amount"]),
-                    "vatAmount": _text(v["vatAmount"]),
+                    "vatRate": amounts.text(rate),
+                    "amount": amounts.text(v["amount"]),
+                    "vatAmount": amounts.text(v["vatAmount"]),
                 }
                 for rate, v in sorted(vat.items(), reverse=True)
             ],
             "totals": {
-                "amount": _text(header_total - header_vat),
-                "vatAmount": _text(header_vat),
-                "totalAmount": _text(header_total),
+                "amount": amounts.text(header_total - header_vat),
+                "vatAmount": amounts.text(header_vat),
+                "totalAmount": amounts.text(header_total),
                 "linesMatchHeader": matches,
             },
         }

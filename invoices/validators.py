@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from billing_bff.api import PageQuery
+from billing_bff.web.api import PageQuery
 
 from .selectors import STATUSES
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
-from billing_bff.api import page_links, page_slice
-from customers import selectors as customer_selectors
-from customers.selectors import items_of
-from customers.views import CustomerPage, page_url
+from billing_bff.documents import subscription_descriptions
+from billing_bff.web.api import page_links, page_slice
+from billing_bff.web.pages import CustomerPage, page_url
 
 from . import selectors
 from .validators import InvoiceQuery
@@ -51,12 +50,7 @@ class InvoicePage(CustomerPage):
         cached = selectors.invoice(access=self.access, invoice_no=invoiceNo)
         invoice = selectors.invoice_detail(access=self.access, cached=cached)
         # Subscriptions are shown by their description where the list still has them.
-        described = {
-            s.get("subscriptionNo"): s.get("description")
-            for s in items_of(
-                customer_selectors.subscriptions(access=self.access).data, "subscriptions"
-            )
-        }
+        described = subscription_descriptions(self.access)
         for index, group in enumerate(invoice["subscriptions"], start=1):
             group["anchor"] = f"subscription-{index}"
             group["description"] = described.get(group["subscriptionNo"]) or ""

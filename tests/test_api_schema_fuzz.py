@@ -39,7 +39,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from billing_bff.openapi import IDEMPOTENCY_KEY
+from billing_bff.web.openapi import IDEMPOTENCY_KEY
 from tests.access.actors import PASSWORD, link, make_user
 from tests.customers.upstream import order_body
 

@@ -71,6 +71,8 @@ from django.utils.crypto import get_random_string
 from billing_bff.access import SESSION_CUSTOMER_KEY
 from billing_bff.auth import issue_token_pair
 from billing_bff.redis import get_redis
+from billing_bff.refresh import queue_refresh
+from exports.models import Export
 from tests.access.actors import PASSWORD, link, make_agent, make_user
 from tests.customers.upstream import (
     matrix_invoice,
@@ -78,8 +80,6 @@ from tests.customers.upstream import (
     matrix_subscription,
     order_body,
 )
-from usage.models import Export
-from usage.services import queue_refresh
 
 ACTORS = ("anonymous", "viewer", "owner", "stranger", "agent")
 METHODS = ("GET", "POST", "PATCH", "PUT", "DELETE")

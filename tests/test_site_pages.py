@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.utils import translation
 
 from billing_bff.access import SESSION_CUSTOMER_KEY
-from billing_bff.errors_views import server_error
+from billing_bff.web.errors import server_error
 from tests.access.actors import link, make_agent, make_user
 from tests.customers.conftest import demo  # noqa: F401 - the demo world
 from tests.customers.test_pages import browser, post

@@ -1,24 +1,16 @@
-"""The shapes the OpenAPI document gives the usage, refresh and export routes.
+"""The shapes the OpenAPI document gives the usage routes, with their examples.
 
-Documentation only: usage.selectors and usage.store build the bodies; exports are
-described by their own output serializer (usage.export_apis.ExportOutput).
+Documentation only: usage.selectors and usage.store build the bodies.
 """
 
 from __future__ import annotations
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import (
-    OpenApiExample,
-    OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
-)
+from drf_spectacular.utils import OpenApiExample, OpenApiParameter, OpenApiResponse
 from rest_framework import serializers
 
-from billing_bff import openapi as doc
-from billing_bff.api import PageQuery
-from billing_bff.openapi import (
-    REFRESH_STATUSES,
+from billing_bff.web import openapi as doc
+from billing_bff.web.openapi import (
     AmountField,
     HrefField,
     MetaSerializer,
@@ -91,17 +83,6 @@ PagedUsageRecordList = paged_list(
     subscriptionNo=serializers.CharField(),
     invoiceNo=serializers.CharField(allow_null=True, help_text="Null for unbilled usage."),
 )
-
-
-class RefreshTaskSerializer(serializers.Serializer):
-    taskId = serializers.CharField()
-    status = serializers.ChoiceField(choices=REFRESH_STATUSES)
-    statusUrl = HrefField(help_text="Where to follow it.")
-
-
-class RefreshStatusSerializer(serializers.Serializer):
-    taskId = serializers.CharField()
-    status = serializers.ChoiceField(choices=REFRESH_STATUSES)
 
 
 FORMAT = OpenApiParameter(
@@ -191,167 +172,35 @@ CSV_ANSWER = {
         examples=[OpenApiExample("CSV", value=CSV)],
     )
 }
-TASK = {
-    "taskId": "e5e5597c50b84b71a78faa9dd4566810",
-    "status": "queued",
-    "statusUrl": f"{C}/refresh/e5e5597c50b84b71a78faa9dd4566810",
-}
-EXPORT = {
-    "id": "4aaa21c2-ddd3-419f-a2fd-c85e81d1a7b1",
-    "status": "done",
-    "percent": 100,
-    "rows": 12873,
-    "size": 1893312,
-    "fileName": "usage-3996668-20261121.csv",
-    "failureReason": "",
-    "createdAt": "2026-11-21T20:54:23.363185+01:00",
-    "finishedAt": "2026-11-21T20:54:31.120044+01:00",
-    "expiresAt": "2026-11-28T20:54:31.120044+01:00",
-    "statusUrl": f"{C}/exports/4aaa21c2-ddd3-419f-a2fd-c85e81d1a7b1",
-    "downloadUrl": f"{C}/exports/4aaa21c2-ddd3-419f-a2fd-c85e81d1a7b1/download",
-    "operations": [
-        {
-            "rel": "download",
-            "method": "GET",
-            "href": f"{C}/exports/4aaa21c2-ddd3-419f-a2fd-c85e81d1a7b1/download",
-        }
-    ],
-}
-QUEUED_EXPORT = {
-    **EXPORT,
-    "status": "queued",
-    "percent": 0,
-    "rows": 0,
-    "size": 0,
-    "fileName": "",
-    "finishedAt": None,
-    "expiresAt": None,
-    "downloadUrl": None,
-    "operations": [],
-}
-EXPORTS = {
-    "count": 1,
-    "next": None,
-    "previous": None,
-    "results": [EXPORT],
-    "meta": {"asOf": "2026-11-21T20:55:02+01:00", "stale": False, "source": "database"},
-    "operations": [{"rel": "export", "method": "POST", "href": f"{C}/exports"}],
-}
-
-
-# --- the routes' schemas (applied in usage.apis and usage.export_apis) ---------------------
-def _read(tag: str, summary: str, shape, example: dict, *, problems: tuple, **extra):
-    return extend_schema(
-        tags=[tag],
-        summary=summary,
-        parameters=[*extra.pop("parameters", ()), *doc.READ_HEADERS],
-        responses={
-            **doc.ok(shape, example),
-            **extra.pop("answers", {}),
-            **doc.NOT_MODIFIED,
-            **doc.problems(*problems, **extra.pop("problem_errors", {})),
-        },
-        **extra,
-    )
-
-
-unbilled_summary = _read(
+# --- the routes' schemas (applied in usage.apis) ---------------------------------------------
+unbilled_summary = doc.read_schema(
     "usage",
     "Unbilled usage per subscription, since the first unbilled day",
     UsageSummarySerializer,
     UNBILLED_SUMMARY,
-    problems=doc.READ,
 )
-billed_summary = _read(
+billed_summary = doc.read_schema(
     "usage",
     "Billed usage on one invoice, per subscription",
     UsageSummarySerializer,
     BILLED_SUMMARY,
-    problems=doc.READ,
 )
 
 
 def records(query, summary: str):
     """The record lists: JSON pages with totals, or the whole filtered list as CSV."""
-    return _read(
+    return doc.read_schema(
         "usage",
         summary,
         PagedUsageRecordList,
         RECORDS,
-        problems=doc.LIST,
+        statuses=doc.LIST,
         parameters=[query, FORMAT],
         answers=CSV_ANSWER,
-        problem_errors={"errors": {"sort": ['"colour" is not a valid choice.']}},
+        errors={"sort": ['"colour" is not a valid choice.']},
         description=(
             "Filters combine: `usage_type` and `zone` take several values (repeated or "
             "comma-separated), `date_from`/`date_to` are inclusive days, `q` searches the "
             "destination. `totals` are of the whole filtered list."
         ),
     )
-
-
-refresh = extend_schema(
-    tags=["usage"],
-    summary="Ask for fresh data now",
-    description=(
-        "Queues one reload of the customer's data from the billing system (a refresh already "
-        "queued or running is answered instead of a second one). Follow `statusUrl`."
-    ),
-    request=None,
-    parameters=[*doc.WRITE_HEADERS, doc.LOCATION],
-    responses={
-        **doc.ok(RefreshTaskSerializer, TASK, status=202, description="Queued."),
-        **doc.problems(400, 401, 403, 404, 409, 422),
-    },
-)
-refresh_status = _read(
-    "usage",
-    "Where a refresh stands",
-    RefreshStatusSerializer,
-    {"taskId": TASK["taskId"], "status": "done"},
-    problems=(401, 404),
-)
-
-
-def export_list(page):
-    return _read(
-        "exports",
-        "The customer's exports, newest first",
-        page,
-        EXPORTS,
-        problems=(400, 401, 404),
-        parameters=[PageQuery],
-    )
-
-
-def export_create(shape):
-    return extend_schema(
-        tags=["exports"],
-        summary="Start a full usage export",
-        description="Built in the background; follow `statusUrl`, then `downloadUrl`.",
-        request=None,
-        parameters=[*doc.WRITE_HEADERS, doc.LOCATION],
-        responses={
-            **doc.ok(shape, QUEUED_EXPORT, status=202, description="Queued."),
-            **doc.problems(400, 401, 403, 404, 409, 422),
-        },
-    )
-
-
-def export_detail(shape):
-    return _read("exports", "Where one export stands", shape, EXPORT, problems=(401, 404))
-
-
-export_download = extend_schema(
-    tags=["exports"],
-    summary="The export's file",
-    responses={
-        (200, "text/csv"): OpenApiResponse(
-            response=OpenApiTypes.BINARY, description="The export as CSV."
-        ),
-        (200, "application/zip"): OpenApiResponse(
-            response=OpenApiTypes.BINARY, description="The export zipped (large exports)."
-        ),
-        **doc.problems(401, 404, 409, 410),
-    },
-)

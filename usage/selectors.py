@@ -9,20 +9,20 @@ subscription appears on it: anything else is the same 404 as a missing invoice.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-
-from django.urls import reverse
+from typing import Any
 
 from billing_bff import caching
-from billing_bff.access import CustomerAccess, narrow_operations
+from billing_bff.access import CustomerAccess
+from billing_bff.documents import checked_id, owned
 from billing_bff.problems import NotFound
+from billing_bff.refresh import refresh_queuer
 from billing_bff.upstream.client import get_client
 from billing_bff.upstream.errors import UpstreamBadGateway
 from billing_bff.upstream.routes import to_bff_href
-from customers.selectors import checked_id
 
 from . import store
-from .services import refresh_queuer
 
 UNBILLED = "unbilled-usage"
 BILLED = "billed-usage"
@@ -64,12 +64,15 @@ def _summary_body(data: dict, access: CustomerAccess, *, invoice_no: str | None)
     return body
 
 
-def unbilled_summary(*, access: CustomerAccess, force: bool = False) -> caching.Cached:
+def unbilled_summary(
+    *, access: CustomerAccess, mode: caching.Mode = caching.READ
+) -> caching.Cached:
     def load() -> dict:
-        data = get_client().get_unbilled_usage_summary(customer_no=access.customer_no)
-        if str(data.get("customerNo", access.customer_no)) != access.customer_no:
-            raise NotFound()
-        return data
+        return owned(
+            get_client().get_unbilled_usage_summary(customer_no=access.customer_no),
+            access,
+            api="usage",
+        )
 
     cached = caching.read_through(
         scope=caching.scope_of(access),
@@ -77,7 +80,7 @@ def unbilled_summary(*, access: CustomerAccess, force: bool = False) -> caching.
         parts=UNBILLED_SUMMARY.parts,
         load=load,
         queue_refresh=refresh_queuer(access, resource="unbilled"),
-        force=force,
+        mode=mode,
     )
     cached.data = _summary_body(cached.data, access, invoice_no=None)
     return cached
@@ -88,11 +91,13 @@ def billed_summary(*, access: CustomerAccess, invoice_no: str) -> caching.Cached
     invoice_no = checked_id(invoice_no)
 
     def load() -> dict:
-        data = get_client().get_billed_usage_summary(invoice_no=invoice_no)
-        if str(data.get("customerNo", "")) != access.customer_no:
-            # Another customer's invoice: exactly as if it did not exist.
-            raise NotFound()
-        return data
+        # The Usage API's invoice paths carry no customer: the document must name ours.
+        return owned(
+            get_client().get_billed_usage_summary(invoice_no=invoice_no),
+            access,
+            api="usage",
+            required=True,
+        )
 
     cached = caching.read_through(
         scope=caching.scope_of(access), kind=BILLED, parts=("summary", invoice_no), load=load
@@ -102,7 +107,7 @@ def billed_summary(*, access: CustomerAccess, invoice_no: str) -> caching.Cached
 
 
 def _set_summary(
-    access: CustomerAccess, *, kind: str, parts: tuple, fetch, queue_refresh=None, force=False
+    access: CustomerAccess, *, kind: str, parts: tuple, fetch, queue_refresh=None, mode=caching.READ
 ) -> tuple[str, caching.Cached]:
     scope = caching.scope_of(access)
     set_key = scope.key(kind, "set", *parts)
@@ -120,13 +125,13 @@ def _set_summary(
         parts=("records", *parts),
         load=load,
         queue_refresh=queue_refresh,
-        force=force,
+        mode=mode,
     )
     return set_key, cached
 
 
 def unbilled_records(
-    *, access: CustomerAccess, subscription_no: str, force: bool = False
+    *, access: CustomerAccess, subscription_no: str, mode: caching.Mode = caching.READ
 ) -> tuple[str, caching.Cached]:
     subscription_no = checked_id(subscription_no)
     return _set_summary(
@@ -137,12 +142,16 @@ def unbilled_records(
             customer_no=access.customer_no, subscription_no=subscription_no
         ),
         queue_refresh=refresh_queuer(access, resource="unbilled"),
-        force=force,
+        mode=mode,
     )
 
 
 def billed_records(
-    *, access: CustomerAccess, invoice_no: str, subscription_no: str, force: bool = False
+    *,
+    access: CustomerAccess,
+    invoice_no: str,
+    subscription_no: str,
+    mode: caching.Mode = caching.READ,
 ) -> tuple[str, caching.Cached]:
     invoice_no, subscription_no = checked_id(invoice_no), checked_id(subscription_no)
     summary = billed_summary(access=access, invoice_no=invoice_no)
@@ -155,7 +164,7 @@ def billed_records(
         fetch=lambda: get_client().get_billed_usage(
             invoice_no=invoice_no, subscription_no=subscription_no
         ),
-        force=force,
+        mode=mode,
     )
 
 
@@ -164,14 +173,42 @@ def usage_set(
     access: CustomerAccess,
     subscription_no: str,
     invoice_no: str | None = None,
-    force: bool = False,
+    mode: caching.Mode = caching.READ,
 ) -> tuple[str, caching.Cached]:
     """The set's Redis key and its cached summary, billed when `invoice_no` is given."""
     if invoice_no is not None:
         return billed_records(
-            access=access, invoice_no=invoice_no, subscription_no=subscription_no, force=force
+            access=access, invoice_no=invoice_no, subscription_no=subscription_no, mode=mode
         )
-    return unbilled_records(access=access, subscription_no=subscription_no, force=force)
+    return unbilled_records(access=access, subscription_no=subscription_no, mode=mode)
+
+
+def read_set(
+    *,
+    access: CustomerAccess,
+    subscription_no: str,
+    invoice_no: str | None,
+    read: Callable[[str, dict], Any],
+) -> tuple[Any, caching.Cached]:
+    """`read(set_key, summary)` of a usage set, and the set's cached summary.
+
+    A set's records live apart from its summary (usage.store) and may be evicted under a
+    summary that survived; the store then raises LookupError, and the set is loaded
+    again, once, before `read` is tried again. The one way to read a set's records.
+    """
+    set_key, cached = usage_set(
+        access=access, subscription_no=subscription_no, invoice_no=invoice_no
+    )
+    try:
+        return read(set_key, cached.data), cached
+    except LookupError:
+        set_key, cached = usage_set(
+            access=access,
+            subscription_no=subscription_no,
+            invoice_no=invoice_no,
+            mode=caching.RELOAD,
+        )
+        return read(set_key, cached.data), cached
 
 
 def usage_page(
@@ -183,31 +220,13 @@ def usage_page(
     with_daily: bool = False,
 ) -> UsagePage:
     """One page of the query's view; `with_daily` adds its per-day figures (the chart's)."""
-    set_key, cached = usage_set(
-        access=access, subscription_no=subscription_no, invoice_no=invoice_no
-    )
 
     def read(set_key: str, summary: dict):
         records, count, totals = store.read_page(set_key, summary, query)
         daily = store.daily_totals(set_key, summary, query) if with_daily else None
         return records, count, totals, daily
 
-    try:
-        records, count, totals, daily = read(set_key, cached.data)
-    except LookupError:
-        # The records were evicted under a summary that survived: load them again.
-        set_key, cached = usage_set(
-            access=access, subscription_no=subscription_no, invoice_no=invoice_no, force=True
-        )
-        records, count, totals, daily = read(set_key, cached.data)
-    return UsagePage(records, count, totals, cached, subscription_no, invoice_no, daily)
-
-
-def refresh_operations(*, access: CustomerAccess) -> list[dict]:
-    """The customer's "refresh now" (POST /refresh), when the role may ask for it."""
-    href = reverse("usage:refresh", kwargs={"customerNo": access.customer_no})
-    return narrow_operations(
-        kind="customer",
-        role=access.role,
-        operations=[{"rel": "refresh", "method": "POST", "href": href}],
+    (records, count, totals, daily), cached = read_set(
+        access=access, subscription_no=subscription_no, invoice_no=invoice_no, read=read
     )
+    return UsagePage(records, count, totals, cached, subscription_no, invoice_no, daily)

@@ -24,10 +24,11 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
 
+from billing_bff import amounts
 from billing_bff.redis import get_redis
 
 USAGE_TYPES = ("voice", "sms", "mms", "data", "content", "other")
@@ -48,16 +49,9 @@ _BASE_UNITS = {
 }
 
 
-def _decimal(value) -> Decimal:
-    try:
-        return Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return Decimal(0)
-
-
 def base_volume(record: dict) -> tuple[str, float]:
     unit, factor = _BASE_UNITS.get(str(record.get("volumeCode", "")).upper(), ("units", 1))
-    return unit, float(_decimal(record.get("volume", 0))) * factor
+    return unit, float(amounts.amount(str(record.get("volume", 0)))) * factor
 
 
 @dataclass(frozen=True)
@@ -129,7 +123,7 @@ class Totals:
 
 
 def _cents(value) -> int:
-    return int((_decimal(value) * 100).to_integral_value())
+    return int((amounts.amount(str(value)) * 100).to_integral_value())
 
 
 def _cents_to_str(cents: int) -> str:

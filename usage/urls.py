@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import apis, export_apis
+from . import apis
 
 app_name = "usage"
 
@@ -23,19 +23,5 @@ urlpatterns = [
         f"{C}/invoices/<str:invoiceNo>/subscriptions/<str:subscriptionNo>/usage",
         apis.BilledRecordsApi.as_view(),
         name="billed-records",
-    ),
-    path(f"{C}/refresh", apis.RefreshApi.as_view(), name="refresh"),
-    path(f"{C}/refresh/<str:taskId>", apis.RefreshStatusApi.as_view(), name="refresh-status"),
-]
-
-# Exports (usage.export_apis)
-
-urlpatterns += [
-    path(f"{C}/exports", export_apis.ExportListApi.as_view(), name="exports"),
-    path(f"{C}/exports/<str:exportId>", export_apis.ExportDetailApi.as_view(), name="export"),
-    path(
-        f"{C}/exports/<str:exportId>/download",
-        export_apis.ExportDownloadApi.as_view(),
-        name="export-download",
     ),
 ]

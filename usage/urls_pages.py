@@ -1,4 +1,4 @@
-"""Usage pages."""
+"""Usage pages: a subscription's usage since the last invoice, and on one invoice."""
 
 from django.urls import path
 
@@ -7,22 +7,14 @@ from . import views
 app_name = "usage_pages"
 
 urlpatterns = [
-    path("exports/", views.ExportsPage.as_view(), name="exports"),
-]
-
-# Usage records and "refresh now" (usage.pages)
-from . import pages  # noqa: E402
-
-urlpatterns += [
     path(
         "subscriptions/<str:subscriptionNo>/usage/",
-        pages.UnbilledUsagePage.as_view(),
+        views.UnbilledUsagePage.as_view(),
         name="unbilled",
     ),
     path(
         "invoices/<str:invoiceNo>/subscriptions/<str:subscriptionNo>/usage/",
-        pages.BilledUsagePage.as_view(),
+        views.BilledUsagePage.as_view(),
         name="billed",
     ),
-    path("refresh/", pages.refresh_now, name="refresh"),
 ]

@@ -2,7 +2,9 @@
 
 The table is closed. Each class carries the status the BFF answers with, so one
 handler (billing_bff.problems) renders them all, and none carries an upstream URL,
-token or ledger number into a response.
+token or ledger number into a response. Those that mean what a BFF problem means
+subclass it (UpstreamNotFound is a NotFound, UpstreamConflict a Conflict,
+UpstreamValidation a ValidationFailed), so a caller catches one class, not a pair.
 
 upstream answer                               error                 end user gets
 400 validation of a write                     UpstreamValidation    400, field errors
@@ -22,7 +24,7 @@ from __future__ import annotations
 
 from rest_framework import status
 
-from billing_bff.problems import Problem
+from billing_bff.problems import Conflict, NotFound, Problem, ValidationFailed
 
 
 class UpstreamError(Problem):
@@ -51,30 +53,19 @@ class UpstreamError(Problem):
         self.instance = instance
 
 
-class UpstreamValidation(UpstreamError):
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "validation"
-    title = "Validation failed"
-    default_detail = "Some fields are not valid."
+class UpstreamValidation(UpstreamError, ValidationFailed):
+    """The billing system refused a write's fields."""
 
 
-class UpstreamNotFound(UpstreamError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not-found"
-    title = "Not found"
-    # Identical to billing_bff.problems.NotFound: what does not exist and what a user may
-    # not see must read the same.
-    default_detail = "The resource does not exist, or you may not see it."
+class UpstreamNotFound(UpstreamError, NotFound):
+    """The billing system has no such resource (it reads as the BFF's own NotFound)."""
 
     def __init__(self, detail: str | None = None, *, what: str = "resource", **kwargs):
         super().__init__(detail, **kwargs)
         self.what = what
 
 
-class UpstreamConflict(UpstreamError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    title = "Conflict"
+class UpstreamConflict(UpstreamError, Conflict):
     default_detail = "The billing system refused the change in the resource's current state."
 
 
@@ -83,14 +74,16 @@ class UpstreamUnauthorized(UpstreamError):
     default_code = "upstream-unavailable"
     title = "Billing system unavailable"
     default_detail = "The billing system cannot be reached right now. Please try again later."
+    description = "The billing system cannot be reached; see `Retry-After`."
     retry_after = 60
 
 
 class UpstreamUnavailable(UpstreamError):
-    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
-    default_code = "upstream-unavailable"
-    title = "Billing system unavailable"
-    default_detail = "The billing system cannot be reached right now. Please try again later."
+    status_code = UpstreamUnauthorized.status_code
+    default_code = UpstreamUnauthorized.default_code
+    title = UpstreamUnauthorized.title
+    default_detail = UpstreamUnauthorized.default_detail
+    description = UpstreamUnauthorized.description
     retry_after = 30
     counts_as_failure = True
 
@@ -104,6 +97,7 @@ class UpstreamTimeout(UpstreamError):
     default_code = "upstream-timeout"
     title = "Billing system too slow"
     default_detail = "The billing system did not answer in time. Please try again."
+    description = "The billing system did not answer in time; see `Retry-After`."
     retry_after = 10
     counts_as_failure = True
 
@@ -113,5 +107,6 @@ class UpstreamBadGateway(UpstreamError):
     default_code = "upstream-error"
     title = "Billing system error"
     default_detail = "The billing system answered with an error. Please try again later."
+    description = "The billing system answered with an error; see `Retry-After`."
     retry_after = 30
     counts_as_failure = True

@@ -1,10 +1,12 @@
 """The one route table between PayEx's paths and the BFF's.
 
 Each row names an upstream path template (below `/billing/{api}/v1/{ownerNo}`) and the
-BFF route it is shown as. It serves three purposes: building upstream URLs, naming the
-route template in logs and metrics (so no customer or invoice number is logged), and
-turning an upstream `href` in `operations` into a BFF `href`. An operation whose href
-matches no row, another ledger or another customer is dropped, never passed through.
+name of the BFF route it is shown as (the URLconf is the one source of BFF paths: an
+href is `reverse()`d from the name). It serves three purposes: building upstream URLs,
+naming the route template in logs and metrics (so no customer or invoice number is
+logged), and turning an upstream `href` in `operations` into a BFF `href`. An
+operation whose href matches no row, another ledger or another customer is dropped,
+never passed through.
 """
 
 from __future__ import annotations
@@ -13,14 +15,14 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-API_PREFIX = "/api/v1"
+from django.urls import NoReverseMatch, reverse
 
 
 @dataclass(frozen=True)
 class Route:
     api: str  # customer | invoice | usage
     template: str  # below /billing/{api}/v1/{ownerNo}
-    bff: str  # BFF path, with the same placeholders
+    bff: str  # the BFF's URL name; its arguments are the template's placeholders
 
     @property
     def upstream_template(self) -> str:
@@ -28,50 +30,29 @@ class Route:
 
 
 _RP = "/recurring-products"
+_S = "/customers/{customerNo}/subscriptions/{subscriptionNo}"
 ROUTES: tuple[Route, ...] = (
-    Route("customer", "/customers/{customerNo}", "/customers/{customerNo}"),
-    Route(
-        "customer", "/customers/{customerNo}/subscriptions", "/customers/{customerNo}/subscriptions"
-    ),
-    Route(
-        "customer",
-        "/customers/{customerNo}/subscriptions/{subscriptionNo}",
-        "/customers/{customerNo}/subscriptions/{subscriptionNo}",
-    ),
-    Route("customer", f"/customers/{{customerNo}}{_RP}", f"/customers/{{customerNo}}{_RP}"),
+    Route("customer", "/customers/{customerNo}", "customers:customer"),
+    Route("customer", "/customers/{customerNo}/subscriptions", "customers:subscriptions"),
+    Route("customer", _S, "customers:subscription"),
+    Route("customer", f"/customers/{{customerNo}}{_RP}", "customers:recurring-products"),
     Route(
         "customer",
         f"/customers/{{customerNo}}{_RP}/{{recurringProductId}}",
-        f"/customers/{{customerNo}}{_RP}/{{recurringProductId}}",
+        "customers:recurring-product",
     ),
+    Route("customer", f"{_S}{_RP}", "customers:subscription-recurring-products"),
     Route(
         "customer",
-        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}",
-        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}",
+        f"{_S}{_RP}/{{recurringProductId}}",
+        "customers:subscription-recurring-product",
     ),
-    Route(
-        "customer",
-        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}/{{recurringProductId}}",
-        f"/customers/{{customerNo}}/subscriptions/{{subscriptionNo}}{_RP}/{{recurringProductId}}",
-    ),
-    Route("invoice", "/customers/{customerNo}/invoices", "/customers/{customerNo}/invoices"),
-    Route(
-        "invoice",
-        "/customers/{customerNo}/invoices/{invoiceNo}",
-        "/customers/{customerNo}/invoices/{invoiceNo}",
-    ),
-    Route("usage", "/invoices/{invoiceNo}", "/customers/{customerNo}/invoices/{invoiceNo}/usage"),
-    Route(
-        "usage",
-        "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}",
-        "/customers/{customerNo}/invoices/{invoiceNo}/subscriptions/{subscriptionNo}/usage",
-    ),
-    Route("usage", "/customers/{customerNo}", "/customers/{customerNo}/usage"),
-    Route(
-        "usage",
-        "/customers/{customerNo}/subscriptions/{subscriptionNo}",
-        "/customers/{customerNo}/subscriptions/{subscriptionNo}/usage",
-    ),
+    Route("invoice", "/customers/{customerNo}/invoices", "invoices:invoices"),
+    Route("invoice", "/customers/{customerNo}/invoices/{invoiceNo}", "invoices:invoice"),
+    Route("usage", "/invoices/{invoiceNo}", "usage:billed-summary"),
+    Route("usage", "/invoices/{invoiceNo}/subscriptions/{subscriptionNo}", "usage:billed-records"),
+    Route("usage", "/customers/{customerNo}", "usage:unbilled-summary"),
+    Route("usage", _S, "usage:unbilled-records"),
 )
 
 _SEGMENT = r"[^/]+"
@@ -127,7 +108,10 @@ def to_bff_href(href: str, *, owner_no: str, customer_no: str) -> str | None:
         return None
     if params.setdefault("customerNo", customer_no) != customer_no:
         return None
-    return API_PREFIX + route.bff.format(**params)
+    try:
+        return reverse(route.bff, kwargs=params)
+    except NoReverseMatch:  # a segment no BFF route takes (an empty id, say)
+        return None
 
 
 def parse_operations(resource: object) -> list[dict[str, str]]:

@@ -37,11 +37,13 @@ INSTALLED_APPS = [
     "customers",
     "invoices",
     "usage",
+    "overview",
+    "exports",
 ]
 
 MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
-    "billing_bff.middleware.UpstreamDeadlineMiddleware",
+    "billing_bff.web.middleware.UpstreamDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -49,8 +51,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
     # Inside ConditionalGetMiddleware: API GETs get an ETag that ignores meta.source.
-    "billing_bff.api.BodyETagMiddleware",
-    "billing_bff.api.PrivateCacheMiddleware",
+    "billing_bff.web.middleware.BodyETagMiddleware",
+    "billing_bff.web.middleware.PrivateCacheMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -71,7 +73,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "billing_bff.context_processors.customer_switch",
+                "billing_bff.web.context_processors.customer_switch",
             ],
         },
     },
@@ -140,11 +142,11 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "EXCEPTION_HANDLER": "billing_bff.problems.exception_handler",
-    "DEFAULT_SCHEMA_CLASS": "billing_bff.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "billing_bff.web.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 
-# --- The OpenAPI document (/api/schema/) and its docs (/api/docs/), see billing_bff.openapi
+# --- The OpenAPI document (/api/schema/) and its docs (/api/docs/), see billing_bff.web.openapi
 # Both are public: the document describes the API and holds no data. Swagger UI's files
 # come from drf-spectacular-sidecar through the static files, never from a CDN.
 SPECTACULAR_SETTINGS = {
@@ -160,15 +162,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": True},
     # Enums that share a field name get their own names (values are import paths).
     "ENUM_NAME_OVERRIDES": {
-        "SubscriptionStatusEnum": "billing_bff.openapi.SUBSCRIPTION_STATUSES",
+        "SubscriptionStatusEnum": "billing_bff.web.openapi.SUBSCRIPTION_STATUSES",
         "InvoiceStatusEnum": "invoices.selectors.STATUSES",
-        "RefreshStatusEnum": "billing_bff.openapi.REFRESH_STATUSES",
-        "ExportStatusEnum": "usage.models.Export.Status",
+        "RefreshStatusEnum": "billing_bff.refresh.STATUSES",
+        "ExportStatusEnum": "exports.models.Export.Status",
     },
-    # Description, tags and the other texts are the code's (billing_bff.openapi).
+    # Description, tags and the other texts are the code's (billing_bff.web.openapi).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "billing_bff.openapi.finish_document",
+        "billing_bff.web.openapi.finish_document",
     ],
 }
 
@@ -292,7 +294,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-# --- Usage exports (usage.exports) ---------------------------------------------------------
+# --- Usage exports (exports.services) ---------------------------------------------------------
 # Outside STATIC_ROOT and any media root: an export is served only through its authorised
 # download view, never by a static file server.
 EXPORT_ROOT = Path(env.str("EXPORT_ROOT", default=str(BASE_DIR / "var" / "exports")))

@@ -9,14 +9,9 @@ from django.views import View
 from rest_framework import status
 from rest_framework.response import Response
 
-from billing_bff.access import (
-    CustomerPageMixin,
-    CustomerScopedAPIView,
-    audit,
-    customer_page,
-    narrow_operations,
-    require_operation,
-)
+from billing_bff.access import audit, narrow_operations, require_operation
+from billing_bff.web.api import CustomerScopedAPIView
+from billing_bff.web.pages import CustomerPageMixin, customer_page
 from config.urls import urlpatterns as real_urlpatterns
 
 

@@ -1,5 +1,6 @@
 """The cache helper over a real Redis: windows, single flight, invalidation, stale-if-error."""
 
+import dataclasses
 import threading
 import time
 
@@ -136,22 +137,23 @@ def test_not_found_is_never_masked_by_an_old_copy(windows):
 
 def test_cache_only_serves_what_redis_holds_and_refuses_the_rest(windows):
     load = Loader()
-    with caching.cache_only(), pytest.raises(caching.NotCached):
-        caching.read_through(scope=scope(), kind="customer", load=load)
+    with pytest.raises(caching.NotCached):
+        caching.read_through(scope=scope(), kind="customer", load=load, mode=caching.CACHE_ONLY)
     assert load.calls == 0
     caching.read_through(scope=scope(), kind="customer", load=load)
-    with caching.cache_only():
-        warm = caching.read_through(scope=scope(), kind="customer", load=load)
+    warm = caching.read_through(scope=scope(), kind="customer", load=load, mode=caching.CACHE_ONLY)
     assert warm.data == {"name": "Anna"} and load.calls == 1
 
 
 def test_a_request_reads_the_generation_once_and_its_own_write_moves_it(windows):
     from billing_bff.access import CustomerAccess
 
-    access = CustomerAccess(
-        user=None, ledger_no="501", customer_no="1234567", role="owner", channel="api"
+    access = caching.enter(
+        CustomerAccess(
+            user=None, ledger_no="501", customer_no="1234567", role="owner", channel="api"
+        )
     )
-    first = caching.scope_of(access)
+    first = dataclasses.replace(caching.scope_of(access))
     # Someone else's write during this request: this request keeps its one snapshot.
     caching.invalidate_customer(ledger_no="501", customer_no="1234567")
     assert caching.scope_of(access) == first
@@ -173,10 +175,9 @@ def test_entering_marks_the_customer_active_and_fixes_the_scope(windows):
     from billing_bff.activity import active_customers
 
     caching.invalidate_customer(ledger_no="501", customer_no="1234567")
-    access = access_of()
-    caching.enter(access)
+    access = caching.enter(access_of())
     assert ("501", "1234567") in active_customers(within_seconds=60)
-    assert access.memo["scope"] == scope()
+    assert access.scope == scope()
     caching.invalidate_customer(ledger_no="501", customer_no="1234567")
     assert caching.scope_of(access).generation == scope().generation - 1
 
@@ -189,9 +190,8 @@ def test_entering_without_redis_fails_nothing(windows, monkeypatch):
         raise redis.ConnectionError("down")
 
     monkeypatch.setattr(redis.client.Pipeline, "execute", down)
-    access = access_of()
-    caching.enter(access)
-    assert "scope" not in access.memo
+    access = caching.enter(access_of())
+    assert access.scope is None
     # The first cached read then asks for the generation itself (and would report a failure).
     assert caching.scope_of(access) == scope()
 
@@ -199,7 +199,7 @@ def test_entering_without_redis_fails_nothing(windows, monkeypatch):
 def test_prefetched_copies_serve_the_next_read_once(windows):
     load, other = Loader(), Loader(value={"name": "Bo"})
     caching.read_through(scope=scope(), kind="customer", load=load)  # warm
-    access = access_of()
+    access = caching.enter(access_of())
     caching.prefetch(
         access, [caching.Document("customer"), caching.Document("subscriptions", ("list",))]
     )

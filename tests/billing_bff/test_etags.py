@@ -1,4 +1,4 @@
-"""ETag and If-None-Match on API GETs (billing_bff.api.BodyETagMiddleware), over the stack."""
+"""ETag and If-None-Match on API GETs (billing_bff.web.middleware.BodyETagMiddleware)."""
 
 import pytest
 from django.test import Client

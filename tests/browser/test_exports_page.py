@@ -12,9 +12,9 @@ import pytest
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 
+from exports import services as exports
 from tests.access.actors import PASSWORD, link, make_user
 from tests.usage.test_worker import worker  # noqa: F401 - the worker fixture
-from usage import exports
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
-from billing_bff.management.commands.seed_demo import DEFAULT_PASSWORD
 from billing_bff.models import CustomerLink
+from customers.management.commands.seed_demo import DEFAULT_PASSWORD
 from tests.browser.conftest import PHONE
 from tests.customers import upstream as sandbox_data
 

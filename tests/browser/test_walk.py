@@ -21,10 +21,10 @@ from playwright.sync_api import Page, expect
 from billing_bff.models import CustomerLink
 from billing_bff.redis import get_redis, key
 from billing_bff.upstream.client import PayExClient
+from overview.tasks import refresh_customer
 from tests.browser.conftest import DESKTOP, PHONE
 from tests.browser.test_self_service import log_in
 from tests.customers import upstream as sandbox_data
-from usage.tasks import refresh_customer
 
 pytestmark = pytest.mark.browser
 

@@ -7,7 +7,7 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
-from customers import formatting
+from billing_bff.web import formatting
 
 NBSP = "\u00a0"
 

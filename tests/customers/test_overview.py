@@ -11,12 +11,12 @@ import requests
 from django.core.management import call_command
 from django_guid import get_guid
 
-from billing_bff.management.commands.seed_demo import DEFAULT_PASSWORD
 from billing_bff.models import CustomerLink
 from billing_bff.upstream.breaker import Breaker
 from billing_bff.upstream.client import PayExClient
 from billing_bff.upstream.deadline import remaining
-from customers import overview
+from customers.management.commands.seed_demo import DEFAULT_PASSWORD
+from overview import selectors as overview
 from tests.customers import upstream as sandbox_data
 from tests.customers.helpers import assert_clean_body, problem
 from tests.customers.test_pages import browser

@@ -5,9 +5,9 @@ import uuid
 import requests
 from django.conf import settings
 
-from customers.services import refresh_customer_documents
+from billing_bff.access import system_access
+from overview.services import refresh_customer_documents
 from tests.customers.helpers import CUSTOMER_ROUTE, upstream
-from usage.tasks import system_access
 
 
 def test_it_reloads_what_the_pages_read_first(anna, demo, sandbox):

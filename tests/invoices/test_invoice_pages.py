@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-from customers.formatting import money
+from billing_bff.web.formatting import money
 from tests.customers import upstream as sandbox_data
 from tests.customers.test_pages import browser
 

@@ -1,6 +1,6 @@
 """Full usage exports over the real stack: the sandbox over HTTP, real Redis, the BFF's views.
 
-The task's body (usage.exports.export_run) runs in the test's thread, except in the one
+The task's body (exports.services.export_run) runs in the test's thread, except in the one
 test that proves the wiring with a real Celery worker.
 """
 
@@ -21,10 +21,11 @@ from django.utils import timezone
 
 from billing_bff.models import AuditLog
 from billing_bff.upstream.errors import UpstreamUnavailable
+from exports import services as exports
+from exports.models import Export
+from exports.selectors import export_path
 from tests.access.actors import link, make_user
 from tests.usage.test_worker import wait_for, worker  # noqa: F401 - the worker fixture
-from usage import exports
-from usage.models import Export
 
 pytestmark = pytest.mark.django_db
 
@@ -218,7 +219,7 @@ def test_a_second_run_writes_the_same_file_and_never_moves_the_bar_back(
     client = api(owner_of(small_customer))
     body = start(client, small_customer["customerNo"])
     first = exports.export_run(export_id=body["id"])
-    path = exports.export_path(export=first)
+    path = export_path(export=first)
     content = path.read_bytes()
     # A finished export is left alone by a redelivered message.
     assert exports.export_run(export_id=body["id"]).finished_at == first.finished_at
@@ -263,7 +264,7 @@ def test_cleanup_deletes_expired_files_and_their_downloads_are_gone(
     client = api(owner_of(small_customer))
     body = start(client, small_customer["customerNo"])
     export = exports.export_run(export_id=body["id"])
-    path = exports.export_path(export=export)
+    path = export_path(export=export)
     keep = start(client, small_customer["customerNo"])
     kept = exports.export_run(export_id=keep["id"])
     # An abandoned job (its worker killed) and the temp file it left behind.
@@ -280,7 +281,7 @@ def test_cleanup_deletes_expired_files_and_their_downloads_are_gone(
     assert exports.exports_cleanup() == {"expired": 1, "abandoned": 1, "tempFiles": 1}
 
     assert not path.exists() and not temp.exists()
-    assert exports.export_path(export=kept).exists()
+    assert export_path(export=kept).exists()
     status = client.get(body["statusUrl"]).json()
     assert (status["status"], status["downloadUrl"]) == ("expired", None)
     gone = client.get(body["statusUrl"] + "/download")
@@ -310,8 +311,8 @@ def test_the_exports_page_starts_one_and_shows_its_progress(owner_of, small_cust
     assert f'data-export-status-url="{exports_url(export.customer_no)}/{export.id}"' in html
     assert '<progress id="export-' in html and 'max="100" value="0"' in html
     assert '<meta http-equiv="refresh"' in html  # inside <noscript>: works without script
-    assert "/static/usage/exports.js" in html
-    assert finders.find("usage/exports.js")
+    assert "/static/exports/exports.js" in html
+    assert finders.find("exports/exports.js")
 
     exports.export_run(export_id=export.id)
     html = browser.get("/exports/").content.decode()

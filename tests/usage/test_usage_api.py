@@ -130,7 +130,8 @@ def test_without_any_copy_a_failing_sandbox_is_a_503_problem(
 
 
 def test_a_refresh_shows_the_sandboxs_new_records(api, owner_of, big_customer, sandbox):
-    from usage.tasks import refresh_unbilled, system_access
+    from billing_bff.access import system_access
+    from overview.services import refresh_unbilled
 
     client = api(owner_of(big_customer))
     url = records_url(big_customer["customerNo"], big_customer["bigUnbilledSubscription"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from billing_bff.redis import get_redis, key
-from customers.formatting import money
+from billing_bff.web.formatting import money
 from tests.customers.conftest import demo  # noqa: F401 - the demo world
 from tests.customers.test_pages import browser, post
 from usage import charts, store

@@ -6,11 +6,11 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 
 from billing_bff import caching
+from billing_bff import refresh as services
 from billing_bff.activity import mark_active
 from billing_bff.redis import get_redis
 from config.celery import app
-from usage import services
-from usage.tasks import refresh_active_customers
+from overview.tasks import refresh_active_customers
 
 SUMMARY = "GET /billing/usage/v1/{ownerNo}/customers/{customerNo}"
 

@@ -1,0 +1,122 @@
+"""Refreshes of a customer's data: queueing (deduplicated), status, and "refresh now".
+
+A refresh is queued at most once per customer and resource at a time: queueing takes a
+lock in Redis whose value is the task id and whose lifetime outlives the task's queue
+expiry plus its hard time limit; the task releases it when it ends. A second request
+meanwhile gets the running task's id instead of a new task.
+
+The task itself is the overview app's (it reloads documents of all three areas); it is
+sent by its name, so nothing here imports an app.
+
+- "unbilled": the unbilled usage summary and every subscription's records;
+- "all": that, and the profile, subscriptions, customer-level products and invoice list.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+from celery import current_app
+from django.conf import settings
+from django.urls import reverse
+
+from billing_bff.access import CustomerAccess, narrow_operations, require_operation
+from billing_bff.redis import get_redis, key
+
+RESOURCES = ("unbilled", "all")
+# The names a running beat or queue may hold (CELERY_TASK_ROUTES routes them).
+REFRESH_TASK = "usage.tasks.refresh_customer"
+STATUSES = ("queued", "running", "done", "failed")
+
+# Delete the lock only if it still holds our task id (it may have expired and been retaken).
+_RELEASE = """
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0
+"""
+
+
+def _lock_key(ledger_no: str, customer_no: str, resource: str) -> str:
+    return key("refresh-lock", ledger_no, customer_no, resource)
+
+
+def _status_key(ledger_no: str, customer_no: str, task_id: str) -> str:
+    return key("refresh-task", ledger_no, customer_no, task_id)
+
+
+def lock_seconds() -> int:
+    return settings.REFRESH_TASK_EXPIRES + settings.REFRESH_TASK_TIME_LIMIT + 30
+
+
+def queue_refresh(
+    *, ledger_no: str, customer_no: str, resource: str = "unbilled"
+) -> tuple[str, bool]:
+    """(task id, whether a new task was queued). Never queues a duplicate."""
+    if resource not in RESOURCES:
+        raise ValueError(f"unknown refresh resource {resource!r}")
+    r = get_redis()
+    task_id = uuid.uuid4().hex
+    lock = _lock_key(ledger_no, customer_no, resource)
+    if not r.set(lock, task_id, nx=True, ex=lock_seconds()):
+        running = r.get(lock)
+        return (running.decode() if running else task_id), False
+    r.set(_status_key(ledger_no, customer_no, task_id), "queued", ex=lock_seconds() + 3600)
+    current_app.send_task(
+        REFRESH_TASK,
+        args=(ledger_no, customer_no, resource),
+        task_id=task_id,
+        expires=settings.REFRESH_TASK_EXPIRES,
+    )
+    return task_id, True
+
+
+def refresh_queuer(access: CustomerAccess, *, resource: str) -> Callable[[], None]:
+    """What caching.read_through calls on a stale copy: one deduplicated refresh."""
+
+    def queue() -> None:
+        queue_refresh(ledger_no=access.ledger_no, customer_no=access.customer_no, resource=resource)
+
+    return queue
+
+
+def release_refresh(*, ledger_no: str, customer_no: str, resource: str, task_id: str) -> None:
+    get_redis().eval(_RELEASE, 1, _lock_key(ledger_no, customer_no, resource), task_id)
+
+
+def set_status(*, ledger_no: str, customer_no: str, task_id: str, status: str) -> None:
+    get_redis().set(_status_key(ledger_no, customer_no, task_id), status, xx=True, keepttl=True)
+
+
+def refresh_status(*, ledger_no: str, customer_no: str, task_id: str) -> str | None:
+    """queued | running | done | failed, or None when this customer has no such refresh."""
+    value = get_redis().get(_status_key(ledger_no, customer_no, task_id))
+    return value.decode() if value is not None else None
+
+
+def status_url(access: CustomerAccess, task_id: str) -> str:
+    return reverse(
+        "overview:refresh-status", kwargs={"customerNo": access.customer_no, "taskId": task_id}
+    )
+
+
+def refresh_operations(access: CustomerAccess) -> list[dict]:
+    """The customer's "refresh now" (POST …/refresh), when the role may ask for it."""
+    href = reverse("overview:refresh", kwargs={"customerNo": access.customer_no})
+    return narrow_operations(
+        kind="customer",
+        role=access.role,
+        operations=[{"rel": "refresh", "method": "POST", "href": href}],
+    )
+
+
+def request_refresh(access: CustomerAccess) -> dict:
+    """ "Refresh now" of the whole customer, through the policy (API and page alike):
+    `{taskId, status, statusUrl}` of the refresh queued, or of the one already queued."""
+    require_operation(access=access, kind="customer", rel="refresh", offered=None)
+    ids = {"ledger_no": access.ledger_no, "customer_no": access.customer_no}
+    task_id, _queued = queue_refresh(**ids, resource="all")
+    return {
+        "taskId": task_id,
+        "status": refresh_status(**ids, task_id=task_id) or "queued",
+        "statusUrl": status_url(access, task_id),
+    }

@@ -1,0 +1,107 @@
+"""The API's shared layer: the base of every customer route, and what every JSON answer
+built from upstream data shares (meta, paging).
+
+`CustomerScopedAPIView` is the base of every /api/v1/customers/{customerNo}/… view:
+after DRF has authenticated the request (401 if not), the access is resolved from the
+`customerNo` URL argument (billing_bff.access, 404 for a customer the user may not
+see), then the customer's cache scope is entered (billing_bff.web.scoping), so a
+handler never runs, and nothing is read, for a customer the user may not see.
+"""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
+
+from billing_bff.access import CustomerAccess, get_customer_access
+from billing_bff.caching import Cached
+from billing_bff.models import AuditLog
+
+from . import scoping
+
+MAX_PAGE_SIZE = 200
+DEFAULT_PAGE_SIZE = 50
+
+
+class PageQuery(serializers.Serializer):
+    """`page` and `page_size` of every list (page_size up to 200)."""
+
+    page = serializers.IntegerField(min_value=1, default=1)
+    page_size = serializers.IntegerField(
+        min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
+    )
+
+
+def meta_of(*cached: Cached) -> dict:
+    """The freshness of a body built from one or more cached documents: the oldest wins."""
+    oldest = min(cached, key=lambda c: c.as_of)
+    meta = oldest.meta
+    meta["stale"] = any(c.stale for c in cached)
+    meta["source"] = "upstream" if all(c.source == "upstream" for c in cached) else "cache"
+    return meta
+
+
+def page_links(request, *, page: int, page_size: int, count: int) -> tuple[str | None, str | None]:
+    url = request.build_absolute_uri()
+    last = max(1, -(-count // page_size))
+    next_url = replace_query_param(url, "page", page + 1) if page < last else None
+    if page <= 1:
+        previous = None
+    elif page == 2:
+        previous = remove_query_param(url, "page")
+    else:
+        previous = replace_query_param(url, "page", min(page - 1, last))
+    return next_url, previous
+
+
+def paged(request, *, results: list, count: int, page: int, page_size: int, meta: dict, **extra):
+    """The list shape every client relies on: {count, next, previous, results, meta, ...}."""
+    next_url, previous = page_links(request, page=page, page_size=page_size, count=count)
+    return {
+        "count": count,
+        "next": next_url,
+        "previous": previous,
+        "results": results,
+        "meta": meta,
+        **extra,
+    }
+
+
+def page_slice(items: list, *, page: int, page_size: int) -> list:
+    start = (page - 1) * page_size
+    return items[start : start + page_size]
+
+
+class CustomerScopedAPIView(APIView):
+    """Base of every /api/v1/customers/{customerNo}/… view (see the module docstring)."""
+
+    customer_kwarg = "customerNo"
+    access: CustomerAccess
+
+    def initial(self, request: Request, *args, **kwargs) -> None:
+        super().initial(request, *args, **kwargs)
+        access = get_customer_access(
+            user=request.user,
+            customer_no=str(kwargs.get(self.customer_kwarg, "")),
+            channel=AuditLog.Channel.API,
+            session_ref=_api_session_ref(request),
+        )
+        self.access = scoping.enter(access)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        access = getattr(self, "access", None)
+        if access is not None:
+            scoping.finish(access, status_code=response.status_code)
+        return response
+
+
+def _api_session_ref(request: Request) -> str | None:
+    token = getattr(request, "auth", None)
+    family = token.get("fam") if hasattr(token, "get") else None
+    if family:
+        return str(family)
+    session = getattr(request, "session", None)
+    return getattr(session, "session_key", None)

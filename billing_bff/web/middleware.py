@@ -1,0 +1,86 @@
+"""Request-wide middleware of the BFF: the upstream deadline, and the API's caching headers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from rest_framework.utils.encoders import JSONEncoder
+
+from billing_bff.upstream.deadline import deadline
+
+
+class UpstreamDeadlineMiddleware:
+    """Every end-user request gets one deadline shared by all the upstream calls it makes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        with deadline(settings.PAYEX_REQUEST_DEADLINE):
+            return self.get_response(request)
+
+
+class PrivateCacheMiddleware:
+    """Per-user API bodies may be kept by the user's own client, never by a shared cache."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith("/api/") and "Cache-Control" not in response:
+            patch_cache_control(response, private=True, no_cache=True)
+            patch_vary_headers(response, ("Authorization", "Cookie", "Accept-Language"))
+        return response
+
+
+class BodyETagMiddleware:
+    """The ETag of an API GET: a weak validator of its data, `meta.source` left out.
+
+    The same data answers `"source": "upstream"` when it was just loaded and `"cache"`
+    afterwards, so Django's ETag (a hash of the bytes) would change between the two and
+    an If-None-Match taken from the first answer would never match. Hashing the data
+    without `source` (in every `meta`: the body's, and the overview's sections') gives
+    both one ETag. It is weak (`W/"…"`): the bodies are equivalent, not byte for byte
+    the same. A `meta` sits on a body or on an object in it, never on list items, so
+    lists (pages of records) are hashed as they are, not walked.
+
+    Sits inside ConditionalGetMiddleware, which answers a matching If-None-Match with
+    304 (keeping Cache-Control, Vary and the ETag). Only views run for the request reach
+    that point: authentication and the customer check come first, so a 304 is only ever
+    given for a URL the caller may read, and another customer's URL answers 404.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        data = getattr(response, "data", None)
+        if (
+            request.method == "GET"
+            and request.path.startswith("/api/")
+            and response.status_code == 200
+            and data is not None
+            and not response.streaming
+            and not response.has_header("ETag")
+        ):
+            canonical = json.dumps(_without_source(data), cls=JSONEncoder, separators=(",", ":"))
+            response["ETag"] = f'W/"{hashlib.sha256(canonical.encode()).hexdigest()[:32]}"'
+        return response
+
+
+def _without_source(value):
+    if not isinstance(value, dict):
+        return value
+    return {
+        name: (
+            {k: v for k, v in item.items() if k != "source"}
+            if name == "meta" and isinstance(item, dict)
+            else _without_source(item)
+        )
+        for name, item in value.items()
+    }

@@ -1,0 +1,39 @@
+"""Celery tasks of exports, routed to the "export" queue by CELERY_TASK_ROUTES.
+
+Their names are the ones a running beat or queue may hold from before the tasks moved
+here (`usage.tasks.*`).
+"""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from billing_bff.tasks import TRANSIENT, retry_countdown
+
+from . import services
+
+
+@shared_task(
+    bind=True,
+    name=services.EXPORT_TASK,
+    acks_late=True,
+    soft_time_limit=settings.EXPORT_TASK_SOFT_TIME_LIMIT,
+    time_limit=settings.EXPORT_TASK_TIME_LIMIT,
+    max_retries=settings.EXPORT_TASK_MAX_RETRIES,
+)
+def export_customer_usage(self, export_id: str) -> str:
+    """Run one export; transient upstream errors are retried with backoff and jitter."""
+    try:
+        export = services.export_run(
+            export_id=export_id, may_retry=self.request.retries < self.max_retries
+        )
+    except (*TRANSIENT, services.IncompleteSet) as exc:
+        countdown = retry_countdown(self.request.retries)
+        raise self.retry(exc=exc, countdown=countdown) from exc
+    return export.status
+
+
+@shared_task(name="usage.tasks.cleanup_exports", ignore_result=True)
+def cleanup_exports() -> dict:
+    return services.exports_cleanup()
