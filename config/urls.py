@@ -3,12 +3,11 @@
 The sandbox is a separate service and is never mounted here.
 """
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from billing_bff import bench, health, metrics
+from billing_bff import health, metrics
 
 api_v1 = [
     path("", include("billing_bff.urls_api")),
@@ -33,10 +32,6 @@ urlpatterns = [
     path("", include("invoices.urls_pages")),
     path("", include("usage.urls_pages")),
 ]
-
-if settings.BENCHMARK_VIEWS:
-    # The benchmark's baseline (scripts/benchmark.py); never routed in tests or production.
-    urlpatterns.insert(0, path("bench/json", bench.bare_json, name="bench-json"))
 
 handler400 = "billing_bff.errors_views.bad_request"
 handler403 = "billing_bff.errors_views.permission_denied"

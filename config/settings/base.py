@@ -128,9 +128,6 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "login"
 
-# scripts/benchmark.py's bare JSON view (billing_bff.bench) at /bench/json; off elsewhere.
-BENCHMARK_VIEWS = env.bool("BENCHMARK_VIEWS", default=False)
-
 # --- The integrations, one module each (see the docstring) ------------------------------
 from .api import *  # noqa: E402, F403
 from .auth import *  # noqa: E402, F403

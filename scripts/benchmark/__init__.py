@@ -3,8 +3,9 @@
 Starts the sandbox (`python -m sandbox`) on a free loopback port, migrates a throwaway
 SQLite database, makes two demo owners (the sandbox's big customer, and the customer
 whose unbilled subscription is closest to 500 records), starts the BFF under gunicorn
-(config.settings.local, DEBUG=false, 2 gthread workers) on a free port, logs in through
-the API and prints, measured in this one run:
+(scripts.benchmark.settings: config.settings.local with the benchmark's URLconf;
+DEBUG=false, 2 gthread workers) on a free port, logs in through the API and prints,
+measured in this one run:
 
   1. warm-cache time of a 50-record page of the big subscription ÷ the same for the
      ~500-record one (target ≤ 1.5), medians and p95 over --requests requests each;
@@ -19,7 +20,7 @@ the API and prints, measured in this one run:
      concurrently) ÷ a cold profile (GET /api/v1/customers/{no}, one upstream read),
      both through the BFF, medians over --overview-rounds rounds (target < 2);
   6. requests per second of the warm overview ÷ those of a bare Django JSON view
-     (/bench/json, routed because the run sets BENCHMARK_VIEWS=true) on the same server,
+     (/bench/json, routed only by the benchmark's URLconf) on the same server,
      --rps-clients keep-alive clients in alternating windows of --rps-seconds
      (target ≥ 0.5).
 

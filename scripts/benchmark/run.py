@@ -19,7 +19,7 @@ def bff_environment(work: Path, prefix: str, sandbox_port: int, sandbox_url: str
     redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     env.update(
-        DJANGO_SETTINGS_MODULE="config.settings.local",
+        DJANGO_SETTINGS_MODULE="scripts.benchmark.settings",
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS=HOST,
@@ -35,7 +35,6 @@ def bff_environment(work: Path, prefix: str, sandbox_port: int, sandbox_url: str
         PAYEX_SANDBOX="true",
         JWT_ACCESS_MINUTES="60",
         LOG_LEVEL="WARNING",
-        BENCHMARK_VIEWS="true",
     )
     return env
 
