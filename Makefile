@@ -67,4 +67,4 @@ clean:
 .PHONY: benchmark
 benchmark: install
 	@PYTHON=$(PY) scripts/ensure_redis.sh
-	$(PY) scripts/benchmark.py $(BENCHMARK_ARGS)
+	$(PY) -m scripts.benchmark $(BENCHMARK_ARGS)

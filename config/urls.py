@@ -3,12 +3,11 @@
 The sandbox is a separate service and is never mounted here.
 """
 
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from billing_bff import bench, health, metrics
+from billing_bff import health, metrics
 from overview.urls_pages import home_urlpatterns
 
 api_v1 = [
@@ -39,10 +38,6 @@ urlpatterns = [
     path("", include("overview.urls_pages")),
     path("", include("exports.urls_pages")),
 ]
-
-if settings.BENCHMARK_VIEWS:
-    # The benchmark's baseline (scripts/benchmark.py); never routed in tests or production.
-    urlpatterns.insert(0, path("bench/json", bench.bare_json, name="bench-json"))
 
 handler400 = "billing_bff.web.errors.bad_request"
 handler403 = "billing_bff.web.errors.permission_denied"

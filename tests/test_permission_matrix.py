@@ -48,8 +48,8 @@ prints what every route answered, to write or review a rule.
 Excluded, by rule (see `excluded`): the admin's internals under admin/ (each wrapped
 in admin_view, Django's staff-only gate; the matrix keeps the admin's entry point
 "admin/" to prove that gate), static file serving (no authorisation to test), and
-the benchmark's bare view "bench/json" (routed only with BENCHMARK_VIEWS=true, for
-scripts/benchmark.py; `test_the_benchmark_view_is_not_routed` proves it is absent).
+the benchmark's bare view "bench/json" (routed only by the benchmark's own URLconf,
+scripts.benchmark.urls; `test_the_benchmark_view_is_not_routed` proves it is absent).
 """
 
 from __future__ import annotations
@@ -344,7 +344,7 @@ def excluded(route: str, pattern: URLPattern) -> bool:
     if route.startswith("admin/") and route != "admin/":
         return True  # admin internals: admin_view's staff gate, covered via "admin/"
     if route.startswith("bench/"):
-        return True  # only with BENCHMARK_VIEWS=true; see test_the_benchmark_view_is_not_routed
+        return True  # scripts.benchmark.urls only; see test_the_benchmark_view_is_not_routed
     view = getattr(pattern.callback, "__module__", "")
     return view in {"django.views.static", "django.contrib.staticfiles.views"}
 
@@ -531,7 +531,7 @@ def test_every_route_has_a_rule_and_every_rule_a_route():
 
 @pytest.mark.django_db
 def test_the_benchmark_view_is_not_routed(client):
-    assert not settings.BENCHMARK_VIEWS
+    assert "bench-json" not in get_resolver().reverse_dict
     assert client.get("/bench/json").status_code == 404
 
 

@@ -10,7 +10,6 @@ from .base import env
 
 DEBUG = False
 PAYEX_REQUIRE_CONFIG = True
-BENCHMARK_VIEWS = False
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]

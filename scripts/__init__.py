@@ -1,0 +1,1 @@
+"""Scripts run by hand or by the Makefile; a package so that `python -m scripts.benchmark` works."""
