@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import serializers, status
+from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -125,11 +125,6 @@ class MeApi(APIView):
 
     permission_classes = [IsAuthenticated]
 
-    class OutputSerializer(serializers.Serializer):
-        customerNo = serializers.CharField(source="customer_no")
-        name = serializers.CharField(source="display_name")
-        role = serializers.CharField()
-
     @extend_schema(
         tags=["identity"],
         summary="The user, and the customers they act for with their role",
@@ -149,10 +144,20 @@ class MeApi(APIView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        body = {
-            "username": user.get_username(),
-            "customers": self.OutputSerializer(linked_customers(user=user), many=True).data,
-            # Agents open customers by number; the app shows them a search instead.
-            "agent": is_agent(user),
-        }
+        customers = [
+            doc.shaped(
+                doc.MeCustomerSerializer,
+                customerNo=link.customer_no,
+                name=link.display_name,
+                role=link.role,
+            )
+            for link in linked_customers(user=user)
+        ]
+        # Agents open customers by number; the app shows them a search instead.
+        body = doc.shaped(
+            doc.MeSerializer,
+            username=user.get_username(),
+            customers=customers,
+            agent=is_agent(user),
+        )
         return Response(body)

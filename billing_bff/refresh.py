@@ -20,14 +20,30 @@ from collections.abc import Callable
 from celery import current_app
 from django.conf import settings
 from django.urls import reverse
+from rest_framework import serializers
 
 from billing_bff.access import CustomerAccess, narrow_operations, require_operation
 from billing_bff.redis import get_redis, key
+from billing_bff.web.openapi import HrefField, shaped
 
 RESOURCES = ("unbilled", "all")
 # The names a running beat or queue may hold (CELERY_TASK_ROUTES routes them).
 REFRESH_TASK = "usage.tasks.refresh_customer"
 STATUSES = ("queued", "running", "done", "failed")
+
+
+class RefreshStatus(serializers.Serializer):
+    """Where a refresh of the customer stands (the body of …/refresh/{taskId})."""
+
+    taskId = serializers.CharField()
+    status = serializers.ChoiceField(choices=STATUSES)
+
+
+class RefreshTask(RefreshStatus):
+    """A refresh asked for (the body of POST …/refresh, API and page alike)."""
+
+    statusUrl = HrefField(help_text="Where to follow it.")
+
 
 # Delete the lock only if it still holds our task id (it may have expired and been retaken).
 _RELEASE = """
@@ -115,8 +131,9 @@ def request_refresh(access: CustomerAccess) -> dict:
     require_operation(access=access, kind="customer", rel="refresh", offered=None)
     ids = {"ledger_no": access.ledger_no, "customer_no": access.customer_no}
     task_id, _queued = queue_refresh(**ids, resource="all")
-    return {
-        "taskId": task_id,
-        "status": refresh_status(**ids, task_id=task_id) or "queued",
-        "statusUrl": status_url(access, task_id),
-    }
+    return shaped(
+        RefreshTask,
+        taskId=task_id,
+        status=refresh_status(**ids, task_id=task_id) or "queued",
+        statusUrl=status_url(access, task_id),
+    )

@@ -28,8 +28,10 @@ from billing_bff.documents import (
 # read in billing_bff.documents and is part of this app's reads all the same.
 from billing_bff.documents import subscriptions as subscriptions
 from billing_bff.upstream.client import get_client
+from billing_bff.web.openapi import shaped
 
 from .models import CatalogueProduct
+from .openapi import CatalogueProductSerializer
 
 CUSTOMER, PRODUCTS = "customer", "recurring-products"
 CUSTOMER_PARENT = "-"  # cache key part of the customer-level product list
@@ -183,15 +185,16 @@ def catalogue(*, access: CustomerAccess) -> tuple[list[dict], caching.Cached]:
         if not levels:
             continue
         results.append(
-            {
-                "productCode": product.product_code,
-                "name": product.name,
-                "unitPrice": f"{product.unit_price:.2f}",
-                "vatRate": f"{product.vat_rate:.2f}",
-                "currency": "SEK",
-                "chargeInterval": product.charge_interval,
-                "levels": levels,
-                "operations": [order_op] if order_op and "customer" in levels else [],
-            }
+            shaped(
+                CatalogueProductSerializer,
+                productCode=product.product_code,
+                name=product.name,
+                unitPrice=f"{product.unit_price:.2f}",
+                vatRate=f"{product.vat_rate:.2f}",
+                currency="SEK",
+                chargeInterval=product.charge_interval,
+                levels=levels,
+                operations=[order_op] if order_op and "customer" in levels else [],
+            )
         )
     return results, cached

@@ -1,6 +1,8 @@
-"""The shapes the OpenAPI document gives the invoice routes, with their examples.
+"""The shapes of the invoice routes' bodies, with their examples.
 
-Documentation only: invoices.selectors builds the bodies.
+Each serializer is the one definition of its body: the OpenAPI document is generated
+from it, and invoices.selectors builds the BFF's own parts of an invoice with it
+(billing_bff.web.openapi.shaped); the header's fields are the billing system's.
 """
 
 from __future__ import annotations
@@ -15,8 +17,7 @@ from billing_bff.web.openapi import (
     paged_list,
 )
 
-from .selectors import STATUSES
-
+STATUSES = ("open", "paid", "overdue", "credited")
 CHARGE_TYPES = ("recurring", "usage", "one-off", "discount", "adjustment")
 
 

@@ -21,12 +21,20 @@ from billing_bff.access import CustomerAccess
 from billing_bff.documents import checked_id, items_of, owned, present, read_document
 from billing_bff.upstream.client import get_client
 from billing_bff.upstream.errors import UpstreamBadGateway
+from billing_bff.web.openapi import shaped
+
+from .openapi import (
+    CustomerChargesSerializer,
+    InvoiceSubscriptionSerializer,
+    InvoiceTotalsSerializer,
+    SubtotalSerializer,
+    VatLineSerializer,
+)
 
 logger = logging.getLogger(__name__)
 
 INVOICES, INVOICE = "invoices", "invoice"
 INVOICE_LIST = caching.Document(INVOICES, ("list",))
-STATUSES = ("open", "paid", "overdue", "credited")
 
 
 def _own(document: object, access: CustomerAccess) -> dict:
@@ -95,11 +103,12 @@ def years_of(cached: caching.Cached) -> list[int]:
 def _subtotal(charges: list[dict]) -> dict:
     amount = sum((amounts.amount(c.get("amount")) for c in charges), amounts.ZERO)
     vat = sum((amounts.amount(c.get("vatAmount")) for c in charges), amounts.ZERO)
-    return {
-        "amount": amounts.text(amount),
-        "vatAmount": amounts.text(vat),
-        "totalAmount": amounts.text(amount + vat),
-    }
+    return shaped(
+        SubtotalSerializer,
+        amount=amounts.text(amount),
+        vatAmount=amounts.text(vat),
+        totalAmount=amounts.text(amount + vat),
+    )
 
 
 def usage_href(*, customer_no: str, invoice_no: str, subscription_no: str) -> str:
@@ -136,17 +145,18 @@ def invoice_detail(*, access: CustomerAccess, cached: caching.Cached) -> dict:
     for number, lines in groups.items():
         has_usage = any(line.get("chargeType") == "usage" for line in lines)
         subscriptions.append(
-            {
-                "subscriptionNo": number,
-                "charges": lines,
-                "subtotal": _subtotal(lines),
+            shaped(
+                InvoiceSubscriptionSerializer,
+                subscriptionNo=number,
+                charges=lines,
+                subtotal=_subtotal(lines),
                 # Only subscriptions with a usage line have billed usage to show.
-                "usage": usage_href(
+                usage=usage_href(
                     customer_no=access.customer_no, invoice_no=invoice_no, subscription_no=number
                 )
                 if has_usage
                 else None,
-            }
+            )
         )
 
     vat: dict[Decimal, dict[str, Decimal]] = {}
@@ -175,21 +185,27 @@ def invoice_detail(*, access: CustomerAccess, cached: caching.Cached) -> dict:
     body.update(
         {
             "subscriptions": subscriptions,
-            "customerCharges": {"charges": customer_level, "subtotal": _subtotal(customer_level)},
+            "customerCharges": shaped(
+                CustomerChargesSerializer,
+                charges=customer_level,
+                subtotal=_subtotal(customer_level),
+            ),
             "vat": [
-                {
-                    "vatRate": amounts.text(rate),
-                    "amount": amounts.text(v["amount"]),
-                    "vatAmount": amounts.text(v["vatAmount"]),
-                }
+                shaped(
+                    VatLineSerializer,
+                    vatRate=amounts.text(rate),
+                    amount=amounts.text(v["amount"]),
+                    vatAmount=amounts.text(v["vatAmount"]),
+                )
                 for rate, v in sorted(vat.items(), reverse=True)
             ],
-            "totals": {
-                "amount": amounts.text(header_total - header_vat),
-                "vatAmount": amounts.text(header_vat),
-                "totalAmount": amounts.text(header_total),
-                "linesMatchHeader": matches,
-            },
+            "totals": shaped(
+                InvoiceTotalsSerializer,
+                amount=amounts.text(header_total - header_vat),
+                vatAmount=amounts.text(header_vat),
+                totalAmount=amounts.text(header_total),
+                linesMatchHeader=matches,
+            ),
         }
     )
     return body

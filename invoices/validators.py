@@ -4,7 +4,7 @@ from rest_framework import serializers
 
 from billing_bff.web.api import PageQuery
 
-from .selectors import STATUSES
+from .openapi import STATUSES
 
 
 class InvoiceQuery(PageQuery):

@@ -9,6 +9,7 @@ from billing_bff.web.api import page_links, page_slice
 from billing_bff.web.pages import CustomerPage, page_url
 
 from . import selectors
+from .openapi import STATUSES
 from .validators import InvoiceQuery
 
 PAGE_SIZE = 12  # a year of monthly invoices
@@ -34,7 +35,7 @@ class InvoiceListPage(CustomerPage):
             ),
             "count": len(items),
             "years": selectors.years_of(cached),
-            "statuses": selectors.STATUSES,
+            "statuses": STATUSES,
             "year": params.get("year"),
             "status": params.get("status"),
             "filter_errors": {} if valid else query.errors,

@@ -9,6 +9,7 @@ from billing_bff import refresh
 from billing_bff.idempotency import idempotent
 from billing_bff.problems import NotFound
 from billing_bff.web.api import CustomerScopedAPIView
+from billing_bff.web.openapi import shaped
 
 from . import openapi as shapes
 from . import selectors
@@ -45,4 +46,4 @@ class RefreshStatusApi(CustomerScopedAPIView):
         )
         if state is None:
             raise NotFound()
-        return Response({"taskId": taskId, "status": state})
+        return Response(shaped(refresh.RefreshStatus, taskId=taskId, status=state))

@@ -9,9 +9,9 @@ from __future__ import annotations
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema
 from rest_framework import serializers
 
-from billing_bff.refresh import STATUSES as REFRESH_STATUSES
+from billing_bff.refresh import RefreshStatus, RefreshTask
 from billing_bff.web import openapi as doc
-from billing_bff.web.openapi import HrefField, MetaSerializer
+from billing_bff.web.openapi import MetaSerializer
 from customers.openapi import (
     CUSTOMER,
     META,
@@ -113,17 +113,6 @@ overview = doc.read_schema(
 
 
 # --- refresh ---------------------------------------------------------------------------------
-class RefreshTaskSerializer(serializers.Serializer):
-    taskId = serializers.CharField()
-    status = serializers.ChoiceField(choices=REFRESH_STATUSES)
-    statusUrl = HrefField(help_text="Where to follow it.")
-
-
-class RefreshStatusSerializer(serializers.Serializer):
-    taskId = serializers.CharField()
-    status = serializers.ChoiceField(choices=REFRESH_STATUSES)
-
-
 TASK = {
     "taskId": "e5e5597c50b84b71a78faa9dd4566810",
     "status": "queued",
@@ -139,14 +128,14 @@ refresh = extend_schema(
     request=None,
     parameters=[*doc.WRITE_HEADERS, doc.LOCATION],
     responses={
-        **doc.ok(RefreshTaskSerializer, TASK, status=202, description="Queued."),
+        **doc.ok(RefreshTask, TASK, status=202, description="Queued."),
         **doc.problems(400, 401, 403, 404, 409, 422),
     },
 )
 refresh_status = doc.read_schema(
     "usage",
     "Where a refresh stands",
-    RefreshStatusSerializer,
+    RefreshStatus,
     {"taskId": TASK["taskId"], "status": "done"},
     statuses=(401, 404),
 )

@@ -36,9 +36,12 @@ from billing_bff.refresh import refresh_operations
 from billing_bff.upstream.deadline import remaining
 from billing_bff.upstream.errors import UpstreamTimeout
 from billing_bff.web.api import meta_of
+from billing_bff.web.openapi import shaped
 from customers import selectors as customer_selectors
 from invoices import selectors as invoice_selectors
 from usage import selectors as usage_selectors
+
+from . import openapi as shapes
 
 LATEST_INVOICES = 3
 # Shared by every request of the process; an overview uses four threads for a moment.
@@ -87,20 +90,28 @@ def _profile(access: CustomerAccess, mode: caching.Mode) -> Section:
 def _subscriptions(access: CustomerAccess, mode: caching.Mode) -> Section:
     cached = customer_selectors.subscriptions(access=access, mode=mode)
     results = customer_selectors.subscription_bodies(access=access, cached=cached)
-    return {"count": len(results), "results": results, "meta": cached.meta}, cached
+    body = shaped(
+        shapes.OverviewSubscriptionsSerializer,
+        count=len(results),
+        results=results,
+        meta=cached.meta,
+    )
+    return body, cached
 
 
 def _invoices(access: CustomerAccess, mode: caching.Mode) -> Section:
     cached = invoice_selectors.invoice_list(access=access, mode=mode)
     items = invoice_selectors.matching_invoices(cached, year=None, status=None)
     latest = invoice_selectors.present_headers(items[:LATEST_INVOICES], access=access)
-    return {"count": len(items), "results": latest, "meta": cached.meta}, cached
+    body = shaped(
+        shapes.OverviewInvoicesSerializer, count=len(items), results=latest, meta=cached.meta
+    )
+    return body, cached
 
 
 def _unbilled_usage(access: CustomerAccess, mode: caching.Mode) -> Section:
     cached = usage_selectors.unbilled_summary(access=access, mode=mode)
-    operations = refresh_operations(access)
-    return {**cached.data, "operations": operations, "meta": cached.meta}, cached
+    return usage_selectors.summary_body(cached, operations=refresh_operations(access)), cached
 
 
 SECTIONS: dict[str, Loader] = {
@@ -122,7 +133,11 @@ def failed_section(exc: Problem) -> dict:
     """A section that could not be read: what went wrong, and no data to date it by."""
     problem = problem_body(exc)
     problem.pop("instance")  # the answer's own request id; not the section's
-    return {"error": problem, "meta": {"asOf": None, "stale": True, "source": "none"}}
+    return shaped(
+        shapes.FailedSectionSerializer,
+        error=shaped(shapes.SectionProblemSerializer, **problem),
+        meta=shaped(shapes.FailedSectionMetaSerializer, asOf=None, stale=True, source="none"),
+    )
 
 
 def _wait_seconds() -> float:
@@ -194,4 +209,9 @@ def customer_overview(*, access: CustomerAccess) -> dict:
         raise NotFound() from profile_error
     if result.meta is None:
         raise next(iter(result.errors.values()))
-    return {"customerNo": access.customer_no, **result.sections, "meta": result.meta}
+    return shaped(
+        shapes.OverviewSerializer,
+        customerNo=access.customer_no,
+        **result.sections,
+        meta=result.meta,
+    )

@@ -38,7 +38,7 @@ class UnbilledSummaryApi(CustomerScopedAPIView):
     def get(self, request, customerNo):
         cached = selectors.unbilled_summary(access=self.access)
         operations = refresh_operations(self.access)
-        return Response({**cached.data, "operations": operations, "meta": cached.meta})
+        return Response(selectors.summary_body(cached, operations=operations))
 
 
 class BilledSummaryApi(CustomerScopedAPIView):
@@ -47,7 +47,7 @@ class BilledSummaryApi(CustomerScopedAPIView):
     @shapes.billed_summary
     def get(self, request, customerNo, invoiceNo):
         cached = selectors.billed_summary(access=self.access, invoice_no=invoiceNo)
-        return Response({**cached.data, "operations": [], "meta": cached.meta})
+        return Response(selectors.summary_body(cached, operations=[]))
 
 
 class _RecordsApi(CustomerScopedAPIView):

@@ -21,8 +21,10 @@ from billing_bff.refresh import refresh_queuer
 from billing_bff.upstream.client import get_client
 from billing_bff.upstream.errors import UpstreamBadGateway
 from billing_bff.upstream.routes import to_bff_href
+from billing_bff.web.openapi import shaped
 
 from . import store
+from .openapi import UsageSummaryLineSerializer, UsageSummarySerializer
 
 UNBILLED = "unbilled-usage"
 BILLED = "billed-usage"
@@ -40,6 +42,11 @@ class UsagePage:
     daily: list[dict] | None = None  # per day of the filtered records, when asked for
 
 
+def summary_body(cached: caching.Cached, *, operations: list[dict]) -> dict:
+    """A usage summary as the API answers it (and the overview shows it)."""
+    return shaped(UsageSummarySerializer, **cached.data, operations=operations, meta=cached.meta)
+
+
 def _summary_body(data: dict, access: CustomerAccess, *, invoice_no: str | None) -> dict:
     client = get_client()
     subscriptions = []
@@ -49,12 +56,13 @@ def _summary_body(data: dict, access: CustomerAccess, *, invoice_no: str | None)
             str(item.get("usage", "")), owner_no=client.owner_no, customer_no=access.customer_no
         )
         subscriptions.append(
-            {
-                "subscriptionNo": sub,
-                "recordCount": item.get("recordCount"),
-                "totalAmount": item.get("totalAmount"),
-                "usage": href,
-            }
+            shaped(
+                UsageSummaryLineSerializer,
+                subscriptionNo=sub,
+                recordCount=item.get("recordCount"),
+                totalAmount=item.get("totalAmount"),
+                usage=href,
+            )
         )
     body = {"customerNo": access.customer_no, "subscriptions": subscriptions}
     if invoice_no is not None:

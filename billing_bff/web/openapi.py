@@ -10,13 +10,18 @@ states its own shapes with `extend_schema`; what every route shares lives here:
 - `ok(...)`: a success answer with its example;
 - the headers: `Idempotency-Key` on writes, `If-None-Match`/`ETag` and 304 on reads,
   `Retry-After` on 429 and the upstream's 502/503/504;
-- `finish_document`: the texts no view owns (description, tags), a postprocessing hook.
+- `finish_document`: the texts no view owns (description, tags), a postprocessing hook;
+- `shaped`: how a body the BFF builds is made from its serializer, so that each shape
+  is defined once: the serializer documents it, and a body with a field it does not
+  name, or without one it requires, cannot be built.
 
 `manage.py spectacular --validate --fail-on-warn` runs in `make check`, and
 tests/test_api_schema_fuzz.py holds the running API to this document.
 """
 
 from __future__ import annotations
+
+import functools
 
 from drf_spectacular import openapi
 from drf_spectacular.types import OpenApiTypes
@@ -90,6 +95,32 @@ header: a repeat with the same key and body answers the first answer again
 that does not change when the same data is served from the cache instead of the
 billing system; send it back in `If-None-Match` to get 304 with no body.
 """
+
+
+# --- one definition of each body ----------------------------------------------------------
+@functools.cache
+def _fields_of(shape: type[serializers.Serializer]) -> tuple[frozenset[str], frozenset[str]]:
+    declared = shape._declared_fields
+    required = frozenset(name for name, field in declared.items() if field.required)
+    return frozenset(declared), required
+
+
+def shaped(shape: type[serializers.Serializer], **values) -> dict:
+    """A body of `shape`, the serializer that documents it.
+
+    The serializer is the body's one definition: the OpenAPI document is generated
+    from it, and the body is built here from values named as its fields. A name it
+    does not declare, or a required field left out, is a TypeError (a bug, caught by
+    any test that builds the body), so the two cannot drift apart. Values are taken as
+    they are: the builder has already put them in their wire form.
+    """
+    names, required = _fields_of(shape)
+    given = values.keys()
+    if not (given <= names and required <= given):
+        raise TypeError(
+            f"{shape.__name__}: unknown {sorted(given - names)}, missing {sorted(required - given)}"
+        )
+    return values
 
 
 # --- shared components ---------------------------------------------------------------------

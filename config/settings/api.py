@@ -31,7 +31,7 @@ SPECTACULAR_SETTINGS = {
     # Enums that share a field name get their own names (values are import paths).
     "ENUM_NAME_OVERRIDES": {
         "SubscriptionStatusEnum": "billing_bff.web.openapi.SUBSCRIPTION_STATUSES",
-        "InvoiceStatusEnum": "invoices.selectors.STATUSES",
+        "InvoiceStatusEnum": "invoices.openapi.STATUSES",
         "RefreshStatusEnum": "billing_bff.refresh.STATUSES",
         "ExportStatusEnum": "exports.models.Export.Status",
     },

@@ -3,6 +3,7 @@
 import pytest
 
 from billing_bff.access import SESSION_CUSTOMER_KEY
+from billing_bff.activity import active_customers
 from billing_bff.models import AuditLog
 from tests.access.actors import bearer, link
 from tests.access.conftest import MINE, THEIRS
@@ -151,3 +152,22 @@ def test_the_function_view_decorator_does_the_same(client, owner, viewer):
     client.logout()  # a new session: with two customers, one must be chosen
     client.force_login(owner)
     assert client.get("/probe-function/")["Location"] == "/"
+
+
+def test_only_customers_that_answer_are_kept_warm_for_an_agent(client, owner, agent, sandbox):
+    """An agent may type any well-formed number: a customer PayEx does not know is never
+    marked looked at (the background refresh would poll PayEx for it for half an hour),
+    one that answers is; a user's own customer is marked on entry."""
+    existing = [c["customerNo"] for c in sandbox.customers()]
+    missing = str(max(int(n) for n in existing) + 1000)
+
+    def active() -> set[str]:
+        return {customer for _ledger, customer in active_customers(within_seconds=60)}
+
+    # The real customer route: the upstream is asked, and says the customer does not exist.
+    assert client.get(f"/api/v1/customers/{missing}", **bearer(agent)).status_code == 404
+    assert missing not in active()
+    assert client.get(f"/api/v1/customers/{existing[0]}", **bearer(agent)).status_code == 200
+    assert existing[0] in active()
+    assert client.get(probe(MINE), **bearer(owner)).status_code == 200
+    assert MINE in active()
