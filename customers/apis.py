@@ -30,11 +30,12 @@ def _page(request) -> dict:
     return query.validated_data
 
 
-def _paged_list(request, query: dict, *, results: list, meta: dict, **extra) -> Response:
+def _paged_list(request, query: dict, *, shape, results: list, meta: dict, **extra) -> Response:
     page, size = query["page"], query["page_size"]
     return Response(
         paged(
             request,
+            shape=shape,
             results=page_slice(results, page=page, page_size=size),
             count=len(results),
             page=page,
@@ -126,7 +127,9 @@ class SubscriptionListApi(CustomerScopedAPIView):
         query = _page(request)
         cached = selectors.subscriptions(access=self.access)
         results = selectors.subscription_bodies(access=self.access, cached=cached)
-        return _paged_list(request, query, results=results, meta=cached.meta)
+        return _paged_list(
+            request, query, shape=shapes.PagedSubscriptionList, results=results, meta=cached.meta
+        )
 
 
 class SubscriptionApi(CustomerScopedAPIView):
@@ -181,6 +184,7 @@ class RecurringProductListApi(_ProductsApi):
         return _paged_list(
             request,
             query,
+            shape=shapes.PagedRecurringProductList,
             results=selectors.product_bodies(access=self.access, cached=cached),
             meta=cached.meta,
             # The list offers what its parent offers for ordering, narrowed to the role.
@@ -293,4 +297,6 @@ class CatalogueApi(CustomerScopedAPIView):
     def get(self, request, customerNo):
         query = _page(request)
         results, cached = selectors.catalogue(access=self.access)
-        return _paged_list(request, query, results=results, meta=cached.meta)
+        return _paged_list(
+            request, query, shape=shapes.PagedCatalogueList, results=results, meta=cached.meta
+        )

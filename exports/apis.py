@@ -96,6 +96,7 @@ class ExportListApi(CustomerScopedAPIView):
         return Response(
             paged(
                 request,
+                shape=PagedExportList,
                 results=[
                     export_body(e, role=self.access.role) for e in found[start : start + size]
                 ],

@@ -36,6 +36,7 @@ class InvoiceListApi(CustomerScopedAPIView):
         return Response(
             paged(
                 request,
+                shape=shapes.PagedInvoiceList,
                 results=selectors.present_headers(
                     page_slice(items, page=page, page_size=size), access=self.access
                 ),

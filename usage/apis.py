@@ -66,6 +66,7 @@ class _RecordsApi(CustomerScopedAPIView):
         return Response(
             paged(
                 request,
+                shape=shapes.PagedUsageRecordList,
                 results=page.records,
                 count=page.count,
                 page=query.page,

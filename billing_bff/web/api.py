@@ -20,6 +20,7 @@ from billing_bff.caching import Cached
 from billing_bff.models import AuditLog
 
 from . import scoping
+from .openapi import shaped
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
@@ -56,17 +57,23 @@ def page_links(request, *, page: int, page_size: int, count: int) -> tuple[str |
     return next_url, previous
 
 
-def paged(request, *, results: list, count: int, page: int, page_size: int, meta: dict, **extra):
-    """The list shape every client relies on: {count, next, previous, results, meta, ...}."""
+def paged(
+    request,
+    *,
+    shape: type[serializers.Serializer],
+    results: list,
+    count: int,
+    page: int,
+    page_size: int,
+    meta: dict,
+    **extra,
+) -> dict:
+    """The list shape every client relies on: {count, next, previous, results, meta, ...},
+    as `shape` (a billing_bff.web.openapi.paged_list envelope) documents it."""
     next_url, previous = page_links(request, page=page, page_size=page_size, count=count)
-    return {
-        "count": count,
-        "next": next_url,
-        "previous": previous,
-        "results": results,
-        "meta": meta,
-        **extra,
-    }
+    return shaped(
+        shape, count=count, next=next_url, previous=previous, results=results, meta=meta, **extra
+    )
 
 
 def page_slice(items: list, *, page: int, page_size: int) -> list:

@@ -14,7 +14,6 @@ from playwright.sync_api import Page, expect
 
 from exports import services as exports
 from tests.access.actors import PASSWORD, link, make_user
-from tests.usage.test_worker import worker  # noqa: F401 - the worker fixture
 
 pytestmark = pytest.mark.browser
 
@@ -29,7 +28,7 @@ def test_the_bar_moves_while_the_export_runs_and_the_file_downloads(
     live_server,
     transactional_db,
     sandbox,
-    worker,  # noqa: F811
+    worker,
     settings,
     tmp_path,
     monkeypatch,

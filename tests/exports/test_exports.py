@@ -25,7 +25,7 @@ from exports import services as exports
 from exports.models import Export
 from exports.selectors import export_path
 from tests.access.actors import link, make_user
-from tests.usage.test_worker import wait_for, worker  # noqa: F401 - the worker fixture
+from tests.fixtures.worker import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -322,7 +322,7 @@ def test_the_exports_page_starts_one_and_shows_its_progress(owner_of, small_cust
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_real_worker_runs_the_export_to_done(worker, api, owner_of, small_customer):  # noqa: F811
+def test_a_real_worker_runs_the_export_to_done(worker, api, owner_of, small_customer):
     client = api(owner_of(small_customer))
     body = start(client, small_customer["customerNo"])
     percents = []

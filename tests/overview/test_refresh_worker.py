@@ -1,40 +1,15 @@
-"""The Celery wiring, with a real worker consuming the real Redis broker."""
+"""The refresh tasks' Celery wiring, with a real worker consuming the real Redis broker."""
 
 import time
-
-import pytest
-from celery.contrib.testing.worker import start_worker
 
 from billing_bff import caching
 from billing_bff import refresh as services
 from billing_bff.activity import mark_active
 from billing_bff.redis import get_redis
-from config.celery import app
 from overview.tasks import refresh_active_customers
+from tests.fixtures.worker import wait_for
 
 SUMMARY = "GET /billing/usage/v1/{ownerNo}/customers/{customerNo}"
-
-
-@pytest.fixture
-def worker(sandbox):
-    with start_worker(
-        app,
-        pool="threads",
-        concurrency=2,
-        perform_ping_check=False,
-        queues=["default", "refresh", "export"],
-        shutdown_timeout=30,
-    ) as running:
-        yield running
-
-
-def wait_for(condition, timeout=30.0):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def cached_summary(customer_no):
