@@ -1,5 +1,7 @@
 """Unit tests of the pure parts of the client: problem parsing and the route table."""
 
+import re
+
 import pytest
 
 from billing_bff.upstream import errors, routes
@@ -134,3 +136,18 @@ def test_usage_hrefs_without_a_customer_take_the_authorised_one():
     assert routes.to_bff_href(href, owner_no="501", customer_no="1234567") == (
         "/api/v1/customers/1234567/invoices/9001/subscriptions/4670/usage"
     )
+
+
+@pytest.mark.parametrize("route", routes.ROUTES, ids=lambda r: r.bff)
+@pytest.mark.parametrize("segment", ["46701234567", "BB-12 3/x"])
+def test_every_bff_href_is_what_the_urlconf_reverses(route, segment):
+    """Each row names a real URL, and the href it gives is reverse()'s to the letter."""
+    from django.urls import reverse
+
+    names = re.findall(r"\{(\w+)\}", route.template)
+    values = {
+        name: "7000001" if name == "customerNo" else segment.replace("/", "") for name in names
+    }
+    upstream = route.upstream_template.format(ownerNo="501", **values)
+    expected = reverse(route.bff, kwargs={"customerNo": "7000001", **values})
+    assert routes.to_bff_href(upstream, owner_no="501", customer_no="7000001") == expected
