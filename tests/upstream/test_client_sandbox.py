@@ -23,8 +23,13 @@ def client(sandbox, settings):
     settings.PAYEX_RETRY_ATTEMPTS = 3
     settings.PAYEX_RETRY_BACKOFF = 0.01
     settings.PAYEX_RETRY_BACKOFF_MAX = 2.0
-    settings.PAYEX_BREAKER_THRESHOLD = 3
+    settings.PAYEX_BREAKER_FAILURE_RATIO = 0.5
+    settings.PAYEX_BREAKER_MIN_CALLS = 3
+    settings.PAYEX_BREAKER_WINDOW = 30
     settings.PAYEX_BREAKER_COOLDOWN = 1.0
+    settings.PAYEX_BREAKER_HALF_OPEN_PROBES = 2
+    settings.PAYEX_MAX_CONCURRENT_CALLS = 8
+    settings.PAYEX_BULKHEAD_WAIT = 0.5
     for api in ("customer", "invoice", "usage"):
         Breaker(api).reset()
     return PayExClient()
@@ -194,7 +199,6 @@ def test_a_503_then_success_is_retried_and_succeeds(client, consumer, sandbox):
 
 
 def test_a_post_without_external_reference_is_never_repeated(client, consumer, sandbox, settings):
-    settings.PAYEX_BREAKER_THRESHOLD = 10
     sandbox.faults(errorRate=1.0, errorStatus=503)
     product = {"productCode": "CUS-SEC", "quantity": 1, "startDate": "2030-01-01"}
     with pytest.raises(errors.UpstreamUnavailable):
