@@ -9,7 +9,9 @@ Nothing else in the BFF talks HTTP to PayEx. Each call:
   repeating is safe (GET, or a POST carrying an `externalReference`) and only after a
   connection error, 502, 503 or 504; a read timeout is not retried, so a hanging
   upstream costs one timeout, not three;
-- passes through its API's circuit breaker;
+- passes through its API's circuit breaker (billing_bff.upstream.breaker), which is told
+  the call's one outcome after its retries, and holds a slot of its API's bulkhead
+  (billing_bff.upstream.bulkhead) while it runs, so a full bulkhead fails it at once;
 - ends in parsed JSON or in one typed error of billing_bff.upstream.errors (a read
   refused as malformed is a not-found: a read's only input is the ids in its path);
 - leaves one log line (method, route template, status, duration, attempt, correlation
@@ -30,8 +32,8 @@ import requests
 from django.conf import settings
 from django_guid import get_guid
 
-from . import errors, routes
-from .breaker import Breaker
+from . import bulkhead, errors, routes
+from .breaker import PASS, Breaker
 from .deadline import remaining
 from .metrics import UPSTREAM_CALLS, UPSTREAM_LATENCY
 from .problems import error_from_problem
@@ -177,10 +179,14 @@ class PayExClient:
     def ping(self) -> None:
         """Readiness: the upstream answers and accepts our token.
 
-        Asks for a customer number that cannot exist; its not-found proves both.
+        Asks for a customer number that cannot exist; its not-found proves both. One
+        attempt, outside the breaker (it takes no half-open probe slot and its outcome
+        does not count), inside the bulkhead (a hanging upstream holds no extra thread).
         """
         try:
-            self.get_customer(customer_no="0")
+            self._call(
+                "GET", "customer", "/customers/{customerNo}", {"customerNo": "0"}, observed=False
+            )
         except errors.UpstreamNotFound:
             return
 
@@ -203,8 +209,22 @@ class PayExClient:
         return self._call("GET", api, template, params)
 
     def _call(
-        self, method: str, api: str, template: str, params: dict, body: dict | None = None
+        self,
+        method: str,
+        api: str,
+        template: str,
+        params: dict,
+        body: dict | None = None,
+        *,
+        observed: bool = True,
     ) -> dict:
+        """One client call: through the breaker and the bulkhead, then its attempts.
+
+        The breaker is asked once and told the call's one outcome after its retries (the
+        last answer); a call that never reached the upstream tells it nothing. A call
+        that is not `observed` (readiness) passes outside the breaker: it neither takes a
+        half-open probe slot nor counts.
+        """
         route = routes.find(api, template)
         path = route.upstream_template.format(
             ownerNo=quote(str(self.owner_no), safe=""),
@@ -218,51 +238,71 @@ class PayExClient:
             "Authorization": f"Bearer {self._token}",
             settings.PAYEX_CORRELATION_HEADER: cid,
         }
-        breaker = Breaker(api)
-        attempts = max(1, settings.PAYEX_RETRY_ATTEMPTS) if idempotent else 1
-        for attempt in range(1, attempts + 1):
-            error, response = self._attempt(
-                method, route, path, body, headers, breaker=breaker, attempt=attempt, cid=cid
-            )
-            if error is None:
-                return response
-            retryable = (
-                attempt < attempts
-                and not isinstance(error, errors.CircuitOpen)
-                and (
-                    error.upstream_status in RETRYABLE_STATUSES
-                    # A connection that failed before any answer; not a read timeout.
-                    or (error.upstream_status is None and type(error) is errors.UpstreamUnavailable)
-                )
-            )
-            if not retryable:
-                raise error
-            delay = random.uniform(  # noqa: S311 - jitter, not security
-                0, min(settings.PAYEX_RETRY_BACKOFF_MAX, settings.PAYEX_RETRY_BACKOFF * 2**attempt)
-            )
-            hinted = error.retry_after_hint
-            if hinted is not None:
-                if hinted > settings.PAYEX_RETRY_BACKOFF_MAX:
-                    raise error
-                delay = max(delay, hinted)
-            left = remaining()
-            if left is not None and left <= delay:
-                raise error
-            time.sleep(delay)
+        breaker = Breaker(api) if observed else None
+        permit = breaker.allow() if breaker is not None else PASS
+        if not permit.allowed:
+            error = errors.CircuitOpen(api=route.api)
+            error.retry_after = max(1, math.ceil(permit.wait))
+            self._log(method, route, "breaker-open", 0.0, 1, cid, error=error)
+            raise error
+        # A half-open probe makes one attempt: a sick upstream gets a probe, not a burst.
+        retries = idempotent and observed and not permit.probe
+        attempts = max(1, settings.PAYEX_RETRY_ATTEMPTS) if retries else 1
+        healthy: bool | None = None  # the last answer's verdict; None: nothing reached it
+        try:
+            with bulkhead.slot(api):
+                for attempt in range(1, attempts + 1):
+                    error, response, sent = self._attempt(
+                        method, route, path, body, headers, attempt=attempt, cid=cid
+                    )
+                    if sent:
+                        healthy = error is None or not error.counts_as_failure
+                    if error is None:
+                        return response
+                    self._pause_before_retry(error, attempt, attempts)
+        except errors.BulkheadFull as error:
+            self._log(method, route, "bulkhead-full", 0.0, 1, cid, error=error)
+            raise
+        finally:
+            if breaker is not None:
+                if healthy is None:
+                    breaker.cancel(permit)
+                else:
+                    breaker.record(permit, ok=healthy)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _attempt(self, method, route, path, body, headers, *, breaker, attempt, cid):
-        """One try: (None, parsed body) or (typed error, None). Logs and counts it."""
-        allowed, wait = breaker.allow()
-        if not allowed:
-            error = errors.CircuitOpen(api=route.api)
-            error.retry_after = max(1, math.ceil(wait))
-            self._log(method, route, "breaker-open", 0.0, attempt, cid)
-            return error, None
+    @staticmethod
+    def _pause_before_retry(error: errors.UpstreamError, attempt: int, attempts: int) -> None:
+        """Sleep before the next attempt, or raise `error` when there must be none."""
+        retryable = attempt < attempts and (
+            error.upstream_status in RETRYABLE_STATUSES
+            # A connection that failed before any answer; not a read timeout.
+            or (error.upstream_status is None and type(error) is errors.UpstreamUnavailable)
+        )
+        if not retryable:
+            raise error
+        delay = random.uniform(  # noqa: S311 - jitter, not security
+            0, min(settings.PAYEX_RETRY_BACKOFF_MAX, settings.PAYEX_RETRY_BACKOFF * 2**attempt)
+        )
+        hinted = error.retry_after_hint
+        if hinted is not None:
+            if hinted > settings.PAYEX_RETRY_BACKOFF_MAX:
+                raise error
+            delay = max(delay, hinted)
+        left = remaining()
+        if left is not None and left <= delay:
+            raise error
+        time.sleep(delay)
+
+    def _attempt(self, method, route, path, body, headers, *, attempt, cid):
+        """One try: (error or None, parsed body or None, whether it reached the upstream).
+
+        Logs and counts it.
+        """
         left = remaining()
         if left is not None and left <= 0:
             self._log(method, route, "deadline", 0.0, attempt, cid)
-            return errors.UpstreamTimeout(api=route.api), None
+            return errors.UpstreamTimeout(api=route.api), None, False
         connect, read = settings.PAYEX_CONNECT_TIMEOUT, settings.PAYEX_READ_TIMEOUT
         if left is not None:
             connect, read = min(connect, left), min(read, left)
@@ -285,13 +325,9 @@ class PayExClient:
         status = response.status_code if response is not None else None
         self._log(method, route, status or "none", duration, attempt, cid, error=error)
         UPSTREAM_LATENCY.labels(route.api, method, route.upstream_template).observe(duration)
-        if error is None or not error.counts_as_failure:
-            breaker.record_success()
-        else:
-            breaker.record_failure()
         if error is not None:
             error.retry_after_hint = _retry_after_seconds(response)
-        return error, data
+        return error, data, True
 
     def _interpret(self, method: str, route: routes.Route, response: requests.Response):
         status = response.status_code
@@ -316,10 +352,15 @@ class PayExClient:
 
     def _log(self, method, route, status, duration, attempt, cid, *, error=None) -> None:
         outcome = "ok" if error is None else error.default_code
+        if isinstance(error, errors.CircuitOpen | errors.BulkheadFull):
+            # Refused here, the upstream was not called.
+            outcome = "circuit-open" if isinstance(error, errors.CircuitOpen) else "bulkhead-full"
         UPSTREAM_CALLS.labels(route.api, method, route.upstream_template, outcome).inc()
         level = logging.INFO
         if isinstance(error, errors.UpstreamUnauthorized):
             level = logging.ERROR
+        elif isinstance(error, errors.CircuitOpen):
+            pass  # the breaker logged its opening; one line per refused call is enough
         elif error is not None and error.counts_as_failure:
             level = logging.WARNING
         logger.log(

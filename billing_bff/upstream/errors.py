@@ -15,6 +15,7 @@ upstream answer                               error                 end user get
     owner-mismatch                                                  (never 401: it would log
                                                                     the user out)
 connection failure, 503, breaker open         UpstreamUnavailable   503 + Retry-After
+    (CircuitOpen), bulkhead full (BulkheadFull)
 read timeout, 504, request deadline spent     UpstreamTimeout       504 + Retry-After
 500, 502, a body that is not the promised     UpstreamBadGateway    502 + Retry-After
     JSON, anything unlisted
@@ -89,7 +90,18 @@ class UpstreamUnavailable(UpstreamError):
 
 
 class CircuitOpen(UpstreamUnavailable):
-    """The breaker is open: failed fast, the upstream was not called."""
+    """The breaker is open: failed fast, the upstream was not called.
+
+    Like BulkheadFull it is transient (`counts_as_failure`, so a task retries later), but
+    neither ever reaches the breaker: the client records only answers of the upstream.
+    """
+
+
+class BulkheadFull(UpstreamUnavailable):
+    """This process already runs as many calls to the API as it may: failed fast, the
+    upstream was not called. Says nothing about the upstream's health."""
+
+    retry_after = 5
 
 
 class UpstreamTimeout(UpstreamError):

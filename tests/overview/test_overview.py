@@ -37,7 +37,7 @@ def url(customer_no: str) -> str:
 def open_usage_breaker(settings) -> None:
     """The Usage API fails fast through its real breaker in Redis; the others still work."""
     breaker = Breaker("usage")
-    for _ in range(settings.PAYEX_BREAKER_THRESHOLD):
+    for _ in range(settings.PAYEX_BREAKER_MIN_CALLS):
         breaker.record_failure()
 
 

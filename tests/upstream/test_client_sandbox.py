@@ -1,14 +1,13 @@
 """The client against the sandbox over real HTTP: every route, every problem, every fault."""
 
 import logging
-import threading
 import time
 
 import pytest
 from prometheus_client import REGISTRY
 
 from billing_bff.upstream import errors
-from billing_bff.upstream.breaker import Breaker
+from billing_bff.upstream.breaker import CLOSED, HALF_OPEN, OPEN, Breaker
 from billing_bff.upstream.client import PayExClient
 
 CUSTOMER = "/billing/customer/v1/{ownerNo}/customers/{customerNo}"
@@ -23,8 +22,13 @@ def client(sandbox, settings):
     settings.PAYEX_RETRY_ATTEMPTS = 3
     settings.PAYEX_RETRY_BACKOFF = 0.01
     settings.PAYEX_RETRY_BACKOFF_MAX = 2.0
-    settings.PAYEX_BREAKER_THRESHOLD = 3
+    settings.PAYEX_BREAKER_FAILURE_RATIO = 0.5
+    settings.PAYEX_BREAKER_MIN_CALLS = 3
+    settings.PAYEX_BREAKER_WINDOW = 30
     settings.PAYEX_BREAKER_COOLDOWN = 1.0
+    settings.PAYEX_BREAKER_HALF_OPEN_PROBES = 2
+    settings.PAYEX_MAX_CONCURRENT_CALLS = 8
+    settings.PAYEX_BULKHEAD_WAIT = 0.5
     for api in ("customer", "invoice", "usage"):
         Breaker(api).reset()
     return PayExClient()
@@ -173,28 +177,153 @@ def test_a_hang_fails_within_the_read_timeout(client, consumer, sandbox):
     assert sandbox.route_count(f"GET {CUSTOMER}") == 1
 
 
-def test_a_503_then_success_is_retried_and_succeeds(client, consumer, sandbox):
+def test_a_503_then_success_is_retried_and_succeeds(client, consumer, sandbox, monkeypatch):
     sandbox.faults(errorRate=1.0, errorStatus=503)
-    result = {}
+    pauses = []
+    real_sleep = time.sleep
 
-    def call():
-        result["customer"] = client.get_customer(customer_no=consumer["customerNo"])
+    def heal_then_sleep(seconds):
+        # The client pauses before its retry: the upstream heals in that pause, not at
+        # a moment a busy machine might miss.
+        if not pauses:
+            sandbox.faults(errorRate=0.0)
+        pauses.append(seconds)
+        real_sleep(seconds)
 
-    thread = threading.Thread(target=call)
-    thread.start()
-    # Let the first attempt fail, then heal the upstream before the retries run out.
-    for _ in range(200):
-        if sandbox.route_count(f"GET {CUSTOMER}") >= 1:
-            break
-        time.sleep(0.005)
+    monkeypatch.setattr(time, "sleep", heal_then_sleep)
+    customer = client.get_customer(customer_no=consumer["customerNo"])
+    assert customer["customerNo"] == consumer["customerNo"]
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 2 and len(pauses) == 1
+    assert Breaker("customer").state() == CLOSED
+
+
+def test_the_retries_of_one_request_never_open_the_breaker(client, consumer, sandbox):
+    sandbox.faults(errorRate=1.0, errorStatus=503)
+    with pytest.raises(errors.UpstreamUnavailable):
+        client.get_customer(customer_no=consumer["customerNo"])
+    # Three failed attempts are one failed request: below PAYEX_BREAKER_MIN_CALLS (3).
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 3
+    assert Breaker("customer").state() == CLOSED
     sandbox.faults(errorRate=0.0)
-    thread.join(timeout=10)
-    assert result["customer"]["customerNo"] == consumer["customerNo"]
-    assert sandbox.route_count(f"GET {CUSTOMER}") >= 2
+    assert client.get_customer(customer_no=consumer["customerNo"])["customerNo"]
+
+
+def test_at_half_the_attempts_failing_reads_and_keyed_writes_mostly_succeed(
+    client, consumer, sandbox, settings
+):
+    # The default breaker, with the default three attempts of a safe call.
+    settings.PAYEX_BREAKER_FAILURE_RATIO = 0.5
+    settings.PAYEX_BREAKER_WINDOW = 30
+    # 20, not the default 10: a request fails here one time in eight (all three attempts
+    # failing), and five of the first ten would do so about once in 200 runs.
+    settings.PAYEX_BREAKER_MIN_CALLS = 20
+    sandbox.faults(errorRate=0.5, errorStatus=503)
+    customer_no = consumer["customerNo"]
+    outcomes = []
+    for index in range(100):
+        try:
+            if index % 5 == 4:  # one in five a keyed write, safe to repeat
+                client.create_recurring_product(
+                    customer_no=customer_no,
+                    product={
+                        "productCode": "CUS-SEC",
+                        "quantity": 1,
+                        "startDate": "2030-01-01",
+                        "externalReference": f"half-{index}",
+                    },
+                )
+            else:
+                client.get_customer(customer_no=customer_no)
+        except errors.CircuitOpen:
+            outcomes.append("circuit-open")
+        except errors.UpstreamUnavailable:
+            outcomes.append("failed")
+        else:
+            outcomes.append("ok")
+    # Each call succeeds unless all three attempts fail: 7 in 8 on average (87 of 100
+    # when measured); below 75 happens about once in 10 000 runs.
+    assert outcomes.count("ok") >= 75, outcomes
+    assert "circuit-open" not in outcomes
+    assert Breaker("customer").state() == CLOSED
+
+
+def test_at_all_attempts_failing_it_opens_fails_fast_and_closes_after_the_fault(
+    client, consumer, sandbox, settings
+):
+    sandbox.faults(errorRate=1.0, errorStatus=503)
+    customer_no = consumer["customerNo"]
+    for _ in range(settings.PAYEX_BREAKER_MIN_CALLS):
+        with pytest.raises(errors.UpstreamUnavailable) as caught:
+            client.get_customer(customer_no=customer_no)
+        assert not isinstance(caught.value, errors.CircuitOpen)
+    assert Breaker("customer").state() == OPEN
+    sandbox.reset_stats()
+    started = time.monotonic()
+    with pytest.raises(errors.CircuitOpen):
+        client.get_customer(customer_no=customer_no)
+    assert time.monotonic() - started < 1.0
+    assert sandbox.stats()["total"] == 0
+
+    sandbox.faults(errorRate=0.0)
+    time.sleep(settings.PAYEX_BREAKER_COOLDOWN + 0.1)
+    # Cool-down over: the next call is a probe (one attempt); its success closes.
+    assert client.get_customer(customer_no=customer_no)["customerNo"] == customer_no
+    assert Breaker("customer").state() == CLOSED
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 1
+
+
+def test_a_failed_probe_makes_one_attempt_and_opens_the_breaker_again(
+    client, consumer, sandbox, settings
+):
+    sandbox.faults(errorRate=1.0, errorStatus=503)
+    for _ in range(settings.PAYEX_BREAKER_MIN_CALLS):
+        with pytest.raises(errors.UpstreamUnavailable):
+            client.get_customer(customer_no=consumer["customerNo"])
+    time.sleep(settings.PAYEX_BREAKER_COOLDOWN + 0.1)
+    sandbox.reset_stats()
+    with pytest.raises(errors.UpstreamUnavailable) as caught:
+        client.get_customer(customer_no=consumer["customerNo"])
+    assert not isinstance(caught.value, errors.CircuitOpen)
+    assert sandbox.route_count(f"GET {CUSTOMER}") == 1
+    assert Breaker("customer").state() == OPEN
+
+
+@pytest.mark.django_db
+def test_readiness_reports_the_breaker_without_taking_its_probes(
+    client, consumer, sandbox, settings
+):
+    from django.test import Client
+
+    probe = Client()
+    sandbox.faults(errorRate=1.0, errorStatus=503)
+    for _ in range(settings.PAYEX_BREAKER_MIN_CALLS):
+        with pytest.raises(errors.UpstreamUnavailable):
+            client.get_customer(customer_no=consumer["customerNo"])
+    sandbox.reset_stats()
+    # Open: not ready, and the upstream is not asked.
+    answer = probe.get("/readyz")
+    assert answer.status_code == 503
+    assert answer.json()["checks"]["upstream"] == "unavailable"
+    assert answer.json()["breakers"]["customer"] == OPEN
+    assert sandbox.stats()["total"] == 0
+
+    sandbox.faults(errorRate=0.0)
+    time.sleep(settings.PAYEX_BREAKER_COOLDOWN + 0.1)
+    # Half-open: readiness pings outside the breaker, as often as it likes ...
+    for _ in range(5):
+        answer = probe.get("/readyz")
+        assert answer.status_code == 200, answer.json()
+        assert answer.json()["breakers"]["customer"] == HALF_OPEN
+    # ... and every probe slot is still there for user traffic, whose success closes it.
+    permits = [Breaker("customer").allow() for _ in range(settings.PAYEX_BREAKER_HALF_OPEN_PROBES)]
+    assert all(p.allowed and p.probe for p in permits)
+    for permit in permits:
+        Breaker("customer").cancel(permit)
+    assert client.get_customer(customer_no=consumer["customerNo"])["customerNo"]
+    assert probe.get("/readyz").json()["breakers"]["customer"] == CLOSED
 
 
 def test_a_post_without_external_reference_is_never_repeated(client, consumer, sandbox, settings):
-    settings.PAYEX_BREAKER_THRESHOLD = 10
     sandbox.faults(errorRate=1.0, errorStatus=503)
     product = {"productCode": "CUS-SEC", "quantity": 1, "startDate": "2030-01-01"}
     with pytest.raises(errors.UpstreamUnavailable):

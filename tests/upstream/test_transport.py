@@ -59,7 +59,7 @@ def fast_retries(settings):
     settings.PAYEX_RETRY_ATTEMPTS = 3
     settings.PAYEX_RETRY_BACKOFF = 0.01
     settings.PAYEX_RETRY_BACKOFF_MAX = 2.0
-    settings.PAYEX_BREAKER_THRESHOLD = 100
+    settings.PAYEX_BREAKER_MIN_CALLS = 100
 
 
 def test_every_call_carries_the_token_and_the_request_id_as_correlation_id(scripted, fast_retries):
@@ -156,7 +156,7 @@ def test_a_list_where_an_object_was_promised_is_a_bad_gateway(scripted, fast_ret
 
 
 def test_a_refused_connection_is_unavailable_with_retry_after(fast_retries, settings):
-    settings.PAYEX_BREAKER_THRESHOLD = 100
+    settings.PAYEX_BREAKER_MIN_CALLS = 100
     client = PayExClient(base_url="http://127.0.0.1:9", owner_no="501", token="t")
     with pytest.raises(errors.UpstreamUnavailable) as caught:
         client.get_customer(customer_no="1234567")
