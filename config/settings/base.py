@@ -64,6 +64,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its 413 page has the session, language and user; it still answers before
+    # CSRF's check or a parser reads the body.
+    "billing_bff.web.middleware.RequestSizeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -109,6 +112,11 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+
+# --- Request bodies ------------------------------------------------------------------------
+# A body larger than this answers 413 before it is read (billing_bff.web.middleware); the
+# API's JSON bodies nest at most billing_bff.web.parsers.MAX_JSON_DEPTH levels.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # --- Static files: served by the application, with cache-busting names ----------------
 STATIC_URL = "static/"
