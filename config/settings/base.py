@@ -20,9 +20,14 @@ imports this one, and one that needs another's value imports it by name (celery 
 cache).
 """
 
-from .environment import BASE_DIR, env
+from .environment import BASE_DIR, LOCAL_SECRET_KEY, env
 
 SECRET_KEY = env.str("SECRET_KEY")
+# Refuse to start with a weak SECRET_KEY: shorter than 50 characters, or the local
+# default (on in production; billing_bff.checks).
+SECRET_KEY_REQUIRE_STRONG = env.bool("SECRET_KEY_REQUIRE_STRONG", default=False)
+SECRET_KEY_MIN_LENGTH = 50
+INSECURE_SECRET_KEYS = [LOCAL_SECRET_KEY]
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
