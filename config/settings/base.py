@@ -13,6 +13,7 @@ star-imported at the end so that `from .base import *` brings every setting:
     exports   usage exports
     logging   log lines and their request ids
     payex     the PayEx Billing upstream and the metrics token
+    security  the Content-Security-Policy and Permissions-Policy headers
 
 No two of them set the same setting, so their order does not matter. `BASE_DIR` and
 `env` come from config.settings.environment, which every module imports; none of them
@@ -44,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_guid",
     "billing_bff",
     "customers",
@@ -57,6 +59,8 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "billing_bff.web.middleware.UpstreamDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "billing_bff.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -114,6 +118,8 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # and without it, the browser's Accept-Language decides (LocaleMiddleware).
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# No script reads it; Secure in production (config.settings.production).
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
@@ -151,3 +157,4 @@ from .celery import *  # noqa: E402, F403
 from .exports import *  # noqa: E402, F403
 from .logging import *  # noqa: E402, F403
 from .payex import *  # noqa: E402, F403
+from .security import *  # noqa: E402, F403
