@@ -7,6 +7,8 @@ import io
 import logging
 
 import pytest
+from django.conf import settings
+from django.utils.log import configure_logging
 
 from billing_bff.logfilters import RedactRequestPaths
 from tests.access.actors import bearer, make_user
@@ -19,11 +21,23 @@ EMAIL = "anna.andersson@example.com"
 @pytest.fixture
 def console():
     """What the configured console handler writes, as text (its stream swapped)."""
-    handler = next(
-        h
-        for h in logging.getLogger().handlers
-        if any(isinstance(f, RedactRequestPaths) for f in h.filters)
-    )
+
+    def configured():
+        return next(
+            (
+                h
+                for h in logging.getLogger().handlers
+                if any(isinstance(f, RedactRequestPaths) for f in h.filters)
+            ),
+            None,
+        )
+
+    if configured() is None:
+        # A Celery worker started by an earlier test took over the root logger: set up
+        # the project's logging again, as a web process does at start.
+        configure_logging(settings.LOGGING_CONFIG, settings.LOGGING)
+    handler = configured()
+    assert handler is not None
     buffer = io.StringIO()
     previous = handler.setStream(buffer)
     yield buffer
