@@ -51,7 +51,9 @@ class TokenObtainApi(_CredentialsApi):
         parameters=[doc.RETRY_AFTER],
         responses={
             **doc.ok(doc.TokenPairSerializer, doc.TOKEN_PAIR_EXAMPLE),
-            **doc.problems(400, 401, 415, 429, errors={"password": ["This field is required."]}),
+            **doc.problems(
+                400, 401, 413, 415, 429, errors={"password": ["This field is required."]}
+            ),
         },
     )
     def post(self, request: Request) -> Response:
@@ -81,7 +83,7 @@ class TokenRefreshApi(_CredentialsApi):
         examples=[_REFRESH_EXAMPLE],
         responses={
             **doc.ok(doc.TokenPairSerializer, doc.TOKEN_PAIR_EXAMPLE),
-            **doc.problems(400, 401, 415, errors={"refresh": ["This field is required."]}),
+            **doc.problems(400, 401, 413, 415, errors={"refresh": ["This field is required."]}),
         },
     )
     def post(self, request: Request) -> Response:
@@ -107,7 +109,7 @@ class LogoutApi(_CredentialsApi):
         examples=[_REFRESH_EXAMPLE],
         responses={
             **doc.NO_CONTENT,
-            **doc.problems(400, 401, 415, errors={"refresh": ["This field is required."]}),
+            **doc.problems(400, 401, 413, 415, errors={"refresh": ["This field is required."]}),
         },
     )
     def post(self, request: Request) -> Response:

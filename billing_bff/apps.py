@@ -8,5 +8,7 @@ class BillingBffConfig(AppConfig):
     def ready(self) -> None:
         from billing_bff import checks
 
+        if settings.SECRET_KEY_REQUIRE_STRONG:
+            checks.refuse_weak_secret_key()
         if settings.PAYEX_REQUIRE_CONFIG:
             checks.refuse_incomplete_configuration()

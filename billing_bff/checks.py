@@ -1,4 +1,5 @@
-"""Start-up checks: a production configuration without its PayEx settings does not start."""
+"""Start-up checks: a production configuration without its PayEx settings, or with a
+weak SECRET_KEY, does not start."""
 
 from django.conf import settings
 from django.core import checks
@@ -35,3 +36,32 @@ def refuse_incomplete_configuration() -> None:
     problems = payex_configuration_problems()
     if problems:
         raise ImproperlyConfigured("PayEx configuration incomplete: " + "; ".join(problems))
+
+
+def secret_key_problems() -> list[str]:
+    """What is wrong with SECRET_KEY for production (never the key itself)."""
+    key = settings.SECRET_KEY or ""
+    advice = (
+        "set SECRET_KEY to a random value of at least "
+        f"{settings.SECRET_KEY_MIN_LENGTH} characters, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+    )
+    if key in settings.INSECURE_SECRET_KEYS:
+        return [f"SECRET_KEY is the local development default: {advice}"]
+    if len(key) < settings.SECRET_KEY_MIN_LENGTH:
+        return [f"SECRET_KEY is shorter than {settings.SECRET_KEY_MIN_LENGTH} characters: {advice}"]
+    return []
+
+
+@checks.register(checks.Tags.security)
+def check_secret_key(app_configs, **kwargs):
+    if not settings.SECRET_KEY_REQUIRE_STRONG:
+        return []
+    return [checks.Error(problem, id="billing_bff.E002") for problem in secret_key_problems()]
+
+
+def refuse_weak_secret_key() -> None:
+    """Called at start-up when settings.SECRET_KEY_REQUIRE_STRONG is on (production)."""
+    problems = secret_key_problems()
+    if problems:
+        raise ImproperlyConfigured("; ".join(problems))

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django_guid import get_guid
 from rest_framework import exceptions, status
@@ -113,6 +113,17 @@ class Gone(Problem):
     default_code = "gone"
     default_detail = "This resource no longer exists."
     title = "Gone"
+
+
+class PayloadTooLarge(Problem):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload-too-large"
+    default_detail = "The request body is too large."
+    title = "Payload too large"
+    description = (
+        "The request body is larger than the BFF accepts (DATA_UPLOAD_MAX_MEMORY_SIZE, "
+        "2.5 MB by default)."
+    )
 
 
 class UnsupportedMediaType(Problem):
@@ -249,6 +260,9 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
         exc = NotFound()
     elif isinstance(exc, PermissionDenied):
         exc = Forbidden()
+    elif isinstance(exc, RequestDataTooBig):
+        # Django refused to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the client's doing.
+        exc = PayloadTooLarge()
     if isinstance(exc, exceptions.APIException):
         # DRF has already chosen 401 or 403 for a failed authentication (403 when the
         # view has no authenticator to name in WWW-Authenticate); the body follows it.

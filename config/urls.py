@@ -3,6 +3,7 @@
 The sandbox is a separate service and is never mounted here.
 """
 
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -26,7 +27,14 @@ urlpatterns = [
     path("api/v1/", include(api_v1)),
     # The OpenAPI document and its docs page: public, they hold no data (billing_bff.web.openapi).
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's icons are data: images; its script and styles are files of this origin.
+    path(
+        "api/docs/",
+        csp_update({"img-src": ["data:"]})(
+            SpectacularSwaggerSplitView.as_view(url_name="api-schema")
+        ),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
     # The language form of every page posts to Django's set_language (i18n/setlang/).
     path("i18n/", include("django.conf.urls.i18n")),

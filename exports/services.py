@@ -1,7 +1,8 @@
 """Full usage exports of one customer: create, run (the Celery task's body), file, cleanup.
 
-An export holds the billed usage of the customer's last 12 invoices (oldest first) and
-the unbilled usage of every subscription, as one CSV: `source` (billed|unbilled),
+An export holds the billed usage of the customer's last 12 invoices (oldest first; an
+invoice without usage, whose billed summary is not found, is skipped) and the unbilled
+usage of every subscription, as one CSV: `source` (billed|unbilled),
 `invoiceNo`, `subscriptionNo`, then usage.csv_rows.CSV_COLUMNS. A CSV larger than
 EXPORT_ZIP_THRESHOLD_BYTES is delivered zipped (deflate).
 
@@ -48,7 +49,7 @@ from django.utils import timezone
 
 from billing_bff import caching
 from billing_bff.access import CustomerAccess, audit, system_access
-from billing_bff.problems import Problem
+from billing_bff.problems import NotFound, Problem
 from billing_bff.upstream.deadline import deadline
 from invoices import selectors as invoice_selectors
 from usage import selectors as usage_selectors
@@ -239,10 +240,19 @@ def _plan(access: CustomerAccess) -> list[_Part]:
         invoice_selectors.invoice_list(access=access), year=None, status=None
     )[:INVOICES]
     parts = []
+    skipped = 0
     for header in reversed(invoices):
         invoice_no = str(header["invoiceNo"])
-        summary = usage_selectors.billed_summary(access=access, invoice_no=invoice_no)
+        try:
+            summary = usage_selectors.billed_summary(access=access, invoice_no=invoice_no)
+        except NotFound:
+            # An invoice with no usage on it (a broadband-only customer's): nothing to
+            # export, and no reason to fail the rest.
+            skipped += 1
+            continue
         parts.extend(_parts_of(summary.data, source="billed", invoice_no=invoice_no))
+    if skipped:
+        logger.info("export skips %d invoices without billed usage", skipped)
     unbilled = usage_selectors.unbilled_summary(access=access)
     parts.extend(_parts_of(unbilled.data, source="unbilled", invoice_no=None))
     return parts

@@ -24,12 +24,15 @@ from .openapi import shaped
 
 MAX_PAGE_SIZE = 200
 DEFAULT_PAGE_SIZE = 50
+# Far past the last page of any list (10,000 pages of 200 records); a larger page would
+# reach the database and Redis as an offset they refuse (an integer out of range).
+MAX_PAGE = 10_000
 
 
 class PageQuery(serializers.Serializer):
-    """`page` and `page_size` of every list (page_size up to 200)."""
+    """`page` (up to 10,000) and `page_size` (up to 200) of every list."""
 
-    page = serializers.IntegerField(min_value=1, default=1)
+    page = serializers.IntegerField(min_value=1, max_value=MAX_PAGE, default=1)
     page_size = serializers.IntegerField(
         min_value=1, max_value=MAX_PAGE_SIZE, default=DEFAULT_PAGE_SIZE
     )

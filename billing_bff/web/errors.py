@@ -1,14 +1,23 @@
 """Error answers outside DRF: problem+json under /api/, the site's own pages elsewhere.
 
-Django's handlers render templates/403.html, 404.html and 500.html for pages;
+Django's handlers render templates/400.html, 403.html, 404.html and 500.html for pages;
+`payload_too_large` is the answer to a body over DATA_UPLOAD_MAX_MEMORY_SIZE (413.html);
 `upstream_unavailable` is the page of an upstream outage (503.html), for a page view
 that meets one with no stale copy to show.
 """
 
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 from django.views import defaults
 
-from billing_bff.problems import Forbidden, InternalError, MalformedRequest, NotFound, json_problem
+from billing_bff.problems import (
+    Forbidden,
+    InternalError,
+    MalformedRequest,
+    NotFound,
+    PayloadTooLarge,
+    json_problem,
+)
 
 
 def _is_api(request) -> bool:
@@ -34,9 +43,18 @@ def permission_denied(request, exception=None):
 
 
 def bad_request(request, exception=None):
+    if isinstance(exception, RequestDataTooBig):
+        return payload_too_large(request)
     if _is_api(request):
         return json_problem(MalformedRequest)
     return defaults.bad_request(request, exception)
+
+
+def payload_too_large(request):
+    """413: the body is over DATA_UPLOAD_MAX_MEMORY_SIZE (a form too large, a JSON too big)."""
+    if _is_api(request):
+        return json_problem(PayloadTooLarge)
+    return render(request, "413.html", status=413)
 
 
 def upstream_unavailable(request, exc=None):

@@ -1,4 +1,5 @@
-"""Request-wide middleware of the BFF: the upstream deadline, and the API's caching headers."""
+"""Request-wide middleware of the BFF: the upstream deadline, the API's caching headers,
+the bound on a request body's size, and the Permissions-Policy header."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework.utils.encoders import JSONEncoder
 
 from billing_bff.upstream.deadline import deadline
+
+from .errors import payload_too_large
 
 
 class UpstreamDeadlineMiddleware:
@@ -84,3 +87,49 @@ def _without_source(value):
         )
         for name, item in value.items()
     }
+
+
+class RequestSizeMiddleware:
+    """A body over DATA_UPLOAD_MAX_MEMORY_SIZE answers 413 before anything reads it.
+
+    Django refuses such a body only when something reads it (RequestDataTooBig, a
+    SuspiciousOperation logged with its traceback), and DRF's views would turn it into a
+    500. Judged by Content-Length, before CSRF's check reads a form or a parser a JSON
+    body: problem+json under /api/, the site's 413 page elsewhere. Django's own check
+    stays for a body that arrives without a length (billing_bff.web.errors maps it).
+    Last in MIDDLEWARE, so the page is rendered with the session, language and user.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and _content_length(request) > limit:
+            return payload_too_large(request)
+        return self.get_response(request)
+
+
+def _content_length(request) -> int:
+    try:
+        return max(0, int(request.META.get("CONTENT_LENGTH") or 0))
+    except ValueError:
+        return 0
+
+
+class PermissionsPolicyMiddleware:
+    """The Permissions-Policy header from settings.PERMISSIONS_POLICY ({feature: [origins]},
+    an empty list refusing the feature to every origin: "camera=()")."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.header = ", ".join(
+            f"{feature}=({' '.join(origins)})"
+            for feature, origins in getattr(settings, "PERMISSIONS_POLICY", {}).items()
+        )
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if self.header and "Permissions-Policy" not in response:
+            response["Permissions-Policy"] = self.header
+        return response

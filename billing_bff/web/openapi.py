@@ -241,6 +241,7 @@ _PROBLEMS: dict[int, type[p.Problem]] = {
         p.Forbidden,
         p.NotFound,
         p.Conflict,
+        p.PayloadTooLarge,
         p.UnsupportedMediaType,
         IdempotencyKeyReused,
         LoginThrottled,
@@ -254,7 +255,7 @@ _PROBLEMS: dict[int, type[p.Problem]] = {
 UPSTREAM = (502, 503, 504)
 READ = (401, 404, *UPSTREAM)
 LIST = (400, *READ)
-WRITE = (400, 401, 403, 404, 409, 415, 422, *UPSTREAM)
+WRITE = (400, 401, 403, 404, 409, 413, 415, 422, *UPSTREAM)
 
 _INSTANCE = "urn:request:5f0c3e1a9b7d4c2e8a6f1b3d5c7e9a0b"
 _FIELD_ERRORS = {"page_size": ["Ensure this value is less than or equal to 200."]}

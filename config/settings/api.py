@@ -8,7 +8,8 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    # DRF's JSON parser with a bound on nesting (billing_bff.web.parsers).
+    "DEFAULT_PARSER_CLASSES": ["billing_bff.web.parsers.BoundedJSONParser"],
     "EXCEPTION_HANDLER": "billing_bff.problems.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "billing_bff.web.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

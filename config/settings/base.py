@@ -13,6 +13,7 @@ star-imported at the end so that `from .base import *` brings every setting:
     exports   usage exports
     logging   log lines and their request ids
     payex     the PayEx Billing upstream and the metrics token
+    security  the Content-Security-Policy and Permissions-Policy headers
 
 No two of them set the same setting, so their order does not matter. `BASE_DIR` and
 `env` come from config.settings.environment, which every module imports; none of them
@@ -20,9 +21,14 @@ imports this one, and one that needs another's value imports it by name (celery 
 cache).
 """
 
-from .environment import BASE_DIR, env
+from .environment import BASE_DIR, LOCAL_SECRET_KEY, env
 
 SECRET_KEY = env.str("SECRET_KEY")
+# Refuse to start with a weak SECRET_KEY: shorter than 50 characters, or the local
+# default (on in production; billing_bff.checks).
+SECRET_KEY_REQUIRE_STRONG = env.bool("SECRET_KEY_REQUIRE_STRONG", default=False)
+SECRET_KEY_MIN_LENGTH = 50
+INSECURE_SECRET_KEYS = [LOCAL_SECRET_KEY]
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -39,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework_simplejwt.token_blacklist",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "csp",
     "django_guid",
     "billing_bff",
     "customers",
@@ -52,6 +59,8 @@ MIDDLEWARE = [
     "django_guid.middleware.guid_middleware",
     "billing_bff.web.middleware.UpstreamDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "billing_bff.web.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,6 +73,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so its 413 page has the session, language and user; it still answers before
+    # CSRF's check or a parser reads the body.
+    "billing_bff.web.middleware.RequestSizeMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -106,9 +118,16 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 # and without it, the browser's Accept-Language decides (LocaleMiddleware).
 LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365
 LANGUAGE_COOKIE_SAMESITE = "Lax"
+# No script reads it; Secure in production (config.settings.production).
+LANGUAGE_COOKIE_HTTPONLY = True
 TIME_ZONE = "Europe/Stockholm"
 USE_I18N = True
 USE_TZ = True
+
+# --- Request bodies ------------------------------------------------------------------------
+# A body larger than this answers 413 before it is read (billing_bff.web.middleware); the
+# API's JSON bodies nest at most billing_bff.web.parsers.MAX_JSON_DEPTH levels.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2_621_440)
 
 # --- Static files: served by the application, with cache-busting names ----------------
 STATIC_URL = "static/"
@@ -138,3 +157,4 @@ from .celery import *  # noqa: E402, F403
 from .exports import *  # noqa: E402, F403
 from .logging import *  # noqa: E402, F403
 from .payex import *  # noqa: E402, F403
+from .security import *  # noqa: E402, F403

@@ -14,3 +14,6 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 env = environ.Env()
 # A developer's own overrides, never committed; a deployment sets real variables.
 environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# The SECRET_KEY of local runs and tests; production refuses it (billing_bff.checks).
+LOCAL_SECRET_KEY = "local-only-insecure-key-do-not-use-in-production"  # noqa: S105

@@ -2,8 +2,10 @@
 
 import os
 
+from .environment import LOCAL_SECRET_KEY
+
 _sandbox = f"http://127.0.0.1:{os.environ.get('SANDBOX_PORT', '8001')}"
-os.environ.setdefault("SECRET_KEY", "local-only-insecure-key-do-not-use-in-production")
+os.environ.setdefault("SECRET_KEY", LOCAL_SECRET_KEY)
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("PAYEX_BASE_URL", _sandbox)

@@ -338,3 +338,41 @@ def test_a_real_worker_runs_the_export_to_done(worker, api, owner_of, small_cust
     assert percents == sorted(percents)
     rows = downloaded_rows(client.get(status["downloadUrl"]))
     assert len(rows) == status["rows"] > 0
+
+
+@pytest.fixture
+def broadband_only(sandbox):
+    """The sandbox's broadband-only consumer (4702206 by default): its invoices carry no
+    usage, and the Usage API answers 404 invoice-has-no-usage for each of them."""
+    customer = sandbox.customers()[2]
+    invoices = sandbox_get(sandbox, "invoice", f"/customers/{customer['customerNo']}/invoices")
+    first = invoices["invoices"][0]["invoiceNo"]
+    answer = requests.get(
+        sandbox.billing_url("usage", f"/invoices/{first}"), headers=sandbox.headers, timeout=10
+    )
+    assert answer.status_code == 404
+    assert answer.json()["Type"].endswith("invoice-has-no-usage")
+    return customer
+
+
+def test_invoices_without_usage_are_skipped_and_the_rest_is_exported(
+    api, owner_of, broadband_only, caplog
+):
+    customer_no = broadband_only["customerNo"]
+    client = api(owner_of(broadband_only))
+    body = start(client, customer_no)
+    with caplog.at_level("INFO", logger="exports"):
+        export = exports.export_run(export_id=body["id"])
+
+    assert (export.status, export.failure_reason) == ("done", "")
+    rows = downloaded_rows(client.get(client.get(body["statusUrl"]).json()["downloadUrl"]))
+    assert {row["source"] for row in rows} <= {"unbilled"}
+    expected = sum(
+        item["recordCount"]
+        for item in client.get(f"/api/v1/customers/{customer_no}/usage").json()["subscriptions"]
+    )
+    assert export.rows == len(rows) == expected
+    skipped = [r for r in caplog.records if "without billed usage" in r.getMessage()]
+    assert [r.levelname for r in skipped] == ["INFO"]
+    assert skipped[0].getMessage() == "export skips 12 invoices without billed usage"
+    assert customer_no not in caplog.text
