@@ -23,10 +23,10 @@ class Processes:
         self.logs = logs
         self.started: list[tuple[str, subprocess.Popen]] = []
 
-    def start(self, name: str, args: list[str], env: dict) -> subprocess.Popen:
+    def start(self, name: str, args: list[str], env: dict, *, cwd: Path = ROOT) -> subprocess.Popen:
         log = (self.logs / f"{name}.log").open("wb")
         process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
-            args, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT
+            args, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT
         )
         log.close()  # the child holds its own descriptor
         self.started.append((name, process))
