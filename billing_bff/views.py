@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -34,6 +34,15 @@ class LoginView(auth_views.LoginView):
 
     def form_invalid(self, form):
         return mark_throttled(super().form_invalid(form), form)
+
+
+def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The admin's login page (admin.site.login, with billing_bff.forms.AdminLoginForm).
+
+    Mounted at /admin/login/ ahead of the admin's own URLs, so its refusals are 429.
+    """
+    response = admin.site.login(request, extra_context)
+    return mark_throttled(response, (getattr(response, "context_data", None) or {}).get("form"))
 
 
 @require_safe

@@ -14,7 +14,7 @@ from django.test import Client
 
 from billing_bff import throttle
 from billing_bff.redis import get_redis
-from tests.access.actors import PASSWORD, make_user
+from tests.access.actors import PASSWORD, make_agent, make_user
 
 TOKEN = "/api/v1/auth/token"
 ROOT = Path(__file__).resolve().parents[2]
@@ -210,6 +210,39 @@ def test_the_browser_login_is_slowed_the_same_way(owner, limits):
     assert "_auth_user_id" not in browser.session
     # The mobile endpoint shares the count: it is the same username from the same address.
     assert api_login(Client(), "olivia", PASSWORD, address="127.0.0.1").status_code == 429
+
+
+def admin_login(browser, password, username="service", **data):
+    return browser.post("/admin/login/", {"username": username, "password": password, **data})
+
+
+@pytest.mark.django_db
+def test_the_admin_login_is_limited(limits):
+    make_agent("service")
+    attacker = Client(HTTP_ACCEPT_LANGUAGE="en", REMOTE_ADDR="198.51.100.66")
+    statuses = [admin_login(attacker, f"guess{i}").status_code for i in range(30)]
+    assert statuses == [200] * 5 + [429] * 25
+    response = admin_login(attacker, PASSWORD)
+    refused(response)
+    assert "Too many failed attempts" in response.content.decode()
+    assert "_auth_user_id" not in attacker.session
+    assert attacker.get("/admin/").status_code == 302  # still sent to the login
+    # The admin shares the count with the site and the token: the same pair.
+    assert api_login(Client(), "service", PASSWORD, address="198.51.100.66").status_code == 429
+    site = attacker.post("/login/", {"username": "service", "password": PASSWORD})
+    assert site.status_code == 429
+
+
+@pytest.mark.django_db
+def test_the_admin_login_still_logs_in_and_clears_the_pair(limits):
+    make_agent("service")
+    browser = Client(REMOTE_ADDR="198.51.100.67")
+    assert [admin_login(browser, "x").status_code for _ in range(4)] == [200] * 4
+    assert admin_login(browser, PASSWORD, next="/admin/").status_code == 302
+    assert browser.get("/admin/").status_code == 200
+    browser.logout()
+    assert [admin_login(browser, "x").status_code for _ in range(4)] == [200] * 4
+    assert admin_login(browser, PASSWORD).status_code == 302
 
 
 @pytest.mark.django_db
