@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils import timezone
 
+from billing_bff.forms import AdminLoginForm
 from billing_bff.models import AuditLog, CustomerLink, TokenFamily
 
 User = get_user_model()
@@ -20,6 +21,10 @@ class CustomerLinkInline(admin.TabularInline):
     fields = ["ledger_no", "customer_no", "display_name", "role", "created_at"]
     readonly_fields = ["created_at"]
 
+
+# Agents may open any customer: the admin's login counts failures like every login
+# (billing_bff.throttle); billing_bff.views.admin_login answers its refusals with 429.
+admin.site.login_form = AdminLoginForm
 
 admin.site.unregister(User)
 

@@ -68,7 +68,7 @@ class TokenObtainApi(_CredentialsApi):
         except AuthenticationFailed:
             throttle.record_login_failure(username=username, address=address)
             raise
-        throttle.record_login_success(username=username)
+        throttle.record_login_success(username=username, address=address)
         return Response(serializer.validated_data, headers=_NO_STORE)
 
 

@@ -1,12 +1,39 @@
-"""Slowing down password guessing, for the browser login and the mobile token alike.
+"""Slowing down password guessing on every login: the site, the mobile token, the admin.
 
-Failed logins are counted per username and per client address in Redis, so every web
-process sees the same counts. When either count reaches its limit, further attempts
-are refused with 429 and `Retry-After` until its window ends, without checking the
-password. Unknown and known usernames are counted alike, so the refusal says nothing
-about which accounts exist. A successful login clears its username's count but not
-its address's: one valid account must not reset an attacker's budget for guessing
-others from the same address.
+Nobody without the password can keep the owner out, so nothing is counted per username
+alone towards a lockout. Three counts in Redis, shared by every web process:
+
+- per (username, address) pair: `LOGIN_FAIL_LIMIT_PAIR` failures within
+  `LOGIN_FAIL_WINDOW` seconds refuse that pair until the window ends. An attacker's
+  failures lock out the attacker's address, never the owner's.
+- per username, across all addresses: after `LOGIN_DELAY_AFTER` failures each further
+  attempt for that username waits `LOGIN_DELAY_BASE` seconds, then twice as long after
+  each further failure, up to `LOGIN_DELAY_MAX` (1, 2, 4 … 60 s), so guessing one
+  password from many addresses stays slow without a hard lockout. An attempt takes its
+  turn atomically, so parallel requests cannot slip through together. The count decays
+  after `LOGIN_FAIL_WINDOW` seconds without a failure. An address the username has
+  logged in from (within `LOGIN_KNOWN_ADDRESS_DAYS`) skips the delay: the owner's
+  usual address is never slowed by someone else's guessing.
+- per address, across usernames: `LOGIN_FAIL_LIMIT_ADDRESS` failures within the window
+  refuse the address; high enough for many users behind one proxy, and not applied
+  when the address is unknown (every such client would share it).
+
+Refusals are 429 with `Retry-After` and check no password. Unknown and known usernames
+are counted alike, so a refusal says nothing about which accounts exist. A successful
+login clears its pair's count and marks the address known for the username; it does
+not clear the address's count (one valid account must not reset an attacker's budget
+for guessing others) nor the username's (the owner logging in must not give an
+attacker a fresh run of fast guesses).
+
+Why not django-axes (8.3 supports Django 5.2): its cache handler has one failure limit
+for all its lockout parameters, no growing per-username delay (that would be a second
+throttle beside it), and a success resets every parameter's count, the address's
+included; it hooks in through its own authentication backend and middleware, which do
+not see DRF's request on the token endpoint, answers with its own lockout response
+rather than our problem class, and logs usernames and addresses in the clear. The code
+here is small, keys only digests, and serves the three login paths through
+`ensure_login_allowed` / `record_login_failure` / `record_login_success` (the forms in
+billing_bff.forms for the site and the admin, billing_bff.apis for the token).
 """
 
 from __future__ import annotations
@@ -14,6 +41,7 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import logging
+import math
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -23,10 +51,15 @@ from billing_bff.redis import get_redis, key
 
 logger = logging.getLogger(__name__)
 
+UNKNOWN_ADDRESS = "unknown"
+
 
 class LoginThrottled(TooManyRequests):
     default_detail = "Too many failed logins. Try again later."
-    description = "Too many failed logins for this username or address; see `Retry-After`."
+    description = (
+        "Too many failed logins for this username from this address, or from this "
+        "address, or the username's growing delay between attempts; see `Retry-After`."
+    )
 
     def __init__(self, *, retry_after: int):
         super().__init__()
@@ -51,49 +84,108 @@ def client_address(request: HttpRequest) -> str:
     try:
         return str(ipaddress.ip_address(address))
     except ValueError:
-        return "unknown"
+        return UNKNOWN_ADDRESS
 
 
-def _digest(value: str) -> str:
+def _digest(*values: str) -> str:
     # Usernames and addresses are personal data and client-chosen strings: keys hold
     # only their digest.
-    return hashlib.sha256(value.encode()).hexdigest()[:32]
+    return hashlib.sha256("\x00".join(values).encode()).hexdigest()[:32]
 
 
-def _keys(*, username: str, address: str) -> list[tuple[str, int]]:
-    return [
-        (
-            key("login-fail", "user", _digest(username.strip().lower())),
-            settings.LOGIN_FAIL_LIMIT_USER,
-        ),
-        (key("login-fail", "addr", _digest(address)), settings.LOGIN_FAIL_LIMIT_ADDRESS),
-    ]
+class _Keys:
+    def __init__(self, *, username: str, address: str):
+        name = username.strip().lower()
+        self.known_address = address != UNKNOWN_ADDRESS
+        self.pair = key("login-fail", "pair", _digest(name, address))
+        self.address = key("login-fail", "addr", _digest(address))
+        self.user = key("login-fail", "user", _digest(name))
+        self.turn = key("login-wait", "user", _digest(name))
+        self.known = key("login-known", "pair", _digest(name, address))
+
+
+def delay_seconds(failures: int) -> float:
+    """The wait before the next attempt for a username with this many failures (0: none)."""
+    after = settings.LOGIN_DELAY_AFTER
+    if failures < after:
+        return 0.0
+    # Bounded exponent: the count can grow large, the delay stops at its cap.
+    return min(
+        float(settings.LOGIN_DELAY_MAX),
+        settings.LOGIN_DELAY_BASE * 2 ** min(failures - after, 32),
+    )
+
+
+def _ms(seconds: float) -> int:
+    return max(1, math.ceil(seconds * 1000))
+
+
+def _refuse(why: str, retry_after: float) -> LoginThrottled:
+    logger.warning("login refused: %s", why)
+    return LoginThrottled(retry_after=math.ceil(retry_after))
 
 
 def ensure_login_allowed(*, username: str, address: str) -> None:
-    """Raise LoginThrottled when the username or the address has used up its failures."""
+    """Raise LoginThrottled when this attempt must not check a password now.
+
+    Otherwise, when the username is in its delay, this attempt takes the username's
+    turn: the next one waits for the delay.
+    """
+    keys = _Keys(username=username, address=address)
     redis = get_redis()
-    for counter, limit in _keys(username=username, address=address):
-        count = int(redis.get(counter) or 0)
-        if count >= limit:
-            ttl = redis.ttl(counter)
-            logger.warning("login refused: too many failures by %s", counter.split(":")[-2])
-            raise LoginThrottled(retry_after=ttl if ttl > 0 else settings.LOGIN_FAIL_WINDOW)
+    pipe = redis.pipeline(transaction=False)
+    pipe.get(keys.pair)
+    pipe.ttl(keys.pair)
+    pipe.get(keys.address)
+    pipe.ttl(keys.address)
+    pipe.get(keys.user)
+    pipe.exists(keys.known)
+    pair, pair_ttl, addr, addr_ttl, user, known = pipe.execute()
+    window = settings.LOGIN_FAIL_WINDOW
+
+    if int(pair or 0) >= settings.LOGIN_FAIL_LIMIT_PAIR:
+        raise _refuse("too many failures for a username from an address", _ttl(pair_ttl, window))
+    if keys.known_address and int(addr or 0) >= settings.LOGIN_FAIL_LIMIT_ADDRESS:
+        raise _refuse("too many failures from an address", _ttl(addr_ttl, window))
+    if known and keys.known_address:
+        return
+    delay = delay_seconds(int(user or 0))
+    if delay and not redis.set(keys.turn, 1, nx=True, px=_ms(delay)):
+        remaining = redis.pttl(keys.turn)
+        raise _refuse("a username's delay between attempts", max(remaining, 1) / 1000)
+
+
+def _ttl(ttl: int, default: int) -> int:
+    return ttl if ttl > 0 else default
 
 
 def record_login_failure(*, username: str, address: str) -> None:
-    """Count one failed login against the username and the address.
+    """Count one failed login against the pair, the address and the username.
 
-    The window starts at the first failure and is not extended by later ones, so a
-    locked-out user knows when they may try again.
+    The pair's and the address's windows start at their first failure and are not
+    extended by later ones, so a refused client knows when it may try again. The
+    username's count lives until a window passes without a failure, and the failure
+    starts the username's wait before the next attempt.
     """
+    keys = _Keys(username=username, address=address)
+    window = settings.LOGIN_FAIL_WINDOW
     pipe = get_redis().pipeline(transaction=True)
-    for counter, _limit in _keys(username=username, address=address):
-        pipe.set(counter, 0, nx=True, ex=settings.LOGIN_FAIL_WINDOW)
+    for counter in (keys.pair, keys.address):
+        pipe.set(counter, 0, nx=True, ex=window)
         pipe.incr(counter)
+    pipe.incr(keys.user)
+    pipe.expire(keys.user, window)
+    failures = pipe.execute()[-2]
+    delay = delay_seconds(failures)
+    if delay:
+        get_redis().set(keys.turn, 1, px=_ms(delay))
+
+
+def record_login_success(*, username: str, address: str) -> None:
+    """Clear the pair's count and remember the address as one the username uses."""
+    keys = _Keys(username=username, address=address)
+    pipe = get_redis().pipeline(transaction=True)
+    pipe.delete(keys.pair)
+    if keys.known_address:
+        pipe.set(keys.known, 1, ex=settings.LOGIN_KNOWN_ADDRESS_DAYS * 24 * 3600)
     pipe.execute()
-
-
-def record_login_success(*, username: str) -> None:
-    counter, _limit = _keys(username=username, address="")[0]
-    get_redis().delete(counter)

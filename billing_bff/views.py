@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -19,42 +19,30 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from billing_bff import throttle
 from billing_bff.access import SESSION_CUSTOMER_KEY, get_customer_access
+from billing_bff.forms import LoginForm, mark_throttled
 from billing_bff.models import AuditLog
 from billing_bff.problems import NotFound
 
 
 class LoginView(auth_views.LoginView):
-    """Django's login, with failed attempts counted and refused past the limit (429)."""
+    """Django's login behind the login throttle: refused attempts answer 429."""
 
     http_method_names = ["get", "post", "head", "options"]
     redirect_authenticated_user = True
-
-    def post(self, request, *args, **kwargs):
-        self._username = request.POST.get("username", "")
-        self._address = throttle.client_address(request)
-        if self._username:
-            try:
-                throttle.ensure_login_allowed(username=self._username, address=self._address)
-            except throttle.LoginThrottled as exc:
-                minutes = max(1, (exc.retry_after + 59) // 60)
-                response = self.render_to_response(
-                    self.get_context_data(form=self.get_form(), throttled_minutes=minutes),
-                    status=429,
-                )
-                response["Retry-After"] = str(exc.retry_after)
-                return response
-        return super().post(request, *args, **kwargs)
-
-    def form_valid(self, form):
-        throttle.record_login_success(username=self._username)
-        return super().form_valid(form)
+    authentication_form = LoginForm
 
     def form_invalid(self, form):
-        if self._username and self.request.POST.get("password"):
-            throttle.record_login_failure(username=self._username, address=self._address)
-        return super().form_invalid(form)
+        return mark_throttled(super().form_invalid(form), form)
+
+
+def admin_login(request: HttpRequest, extra_context=None) -> HttpResponse:
+    """The admin's login page (admin.site.login, with billing_bff.forms.AdminLoginForm).
+
+    Mounted at /admin/login/ ahead of the admin's own URLs, so its refusals are 429.
+    """
+    response = admin.site.login(request, extra_context)
+    return mark_throttled(response, (getattr(response, "context_data", None) or {}).get("form"))
 
 
 @require_safe

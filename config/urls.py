@@ -8,7 +8,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from billing_bff import health, metrics
+from billing_bff import health, metrics, views
 from overview.urls_pages import home_urlpatterns
 
 api_v1 = [
@@ -35,6 +35,8 @@ urlpatterns = [
         ),
         name="api-docs",
     ),
+    # The admin's login behind the login throttle (billing_bff.throttle), ahead of its URLs.
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     # The language form of every page posts to Django's set_language (i18n/setlang/).
     path("i18n/", include("django.conf.urls.i18n")),

@@ -22,11 +22,26 @@ SIMPLE_JWT = {
 }
 
 # --- Identity and access (billing_bff.access, billing_bff.throttle) ---------------------
-# Failed logins allowed per username and per client address within the window (seconds).
-LOGIN_FAIL_LIMIT_USER = env.int("LOGIN_FAIL_LIMIT_USER", default=5)
-LOGIN_FAIL_LIMIT_ADDRESS = env.int("LOGIN_FAIL_LIMIT_ADDRESS", default=20)
+# Failed logins (billing_bff.throttle, which explains the scheme). Within the window
+# (seconds), a username may fail LOGIN_FAIL_LIMIT_PAIR times from one address before
+# that address is refused for it, and an address LOGIN_FAIL_LIMIT_ADDRESS times over all
+# usernames (high enough for many users behind one proxy).
 LOGIN_FAIL_WINDOW = env.int("LOGIN_FAIL_WINDOW", default=15 * 60)
-# How many proxies in front of the BFF append to X-Forwarded-For; 0 trusts none of it.
+LOGIN_FAIL_LIMIT_PAIR = env.int("LOGIN_FAIL_LIMIT_PAIR", default=5)
+LOGIN_FAIL_LIMIT_ADDRESS = env.int("LOGIN_FAIL_LIMIT_ADDRESS", default=100)
+# After LOGIN_DELAY_AFTER failures of a username from anywhere, each further attempt for
+# it waits LOGIN_DELAY_BASE seconds, doubling with each failure up to LOGIN_DELAY_MAX.
+# LOGIN_FAIL_LIMIT_USER (a hard lockout of the username, now gone) is read as
+# LOGIN_DELAY_AFTER when that is not set.
+LOGIN_DELAY_AFTER = env.int(
+    "LOGIN_DELAY_AFTER", default=env.int("LOGIN_FAIL_LIMIT_USER", default=5)
+)
+LOGIN_DELAY_BASE = env.float("LOGIN_DELAY_BASE", default=1.0)
+LOGIN_DELAY_MAX = env.float("LOGIN_DELAY_MAX", default=60.0)
+# An address a username logged in from skips that username's delay for this many days.
+LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
+# How many proxies in front of the BFF append to X-Forwarded-For; 0 trusts none of it
+# (then, behind a proxy, every client has the proxy's address: set 1 behind one).
 LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
 # An agent's opening of one customer is audited once per session within this window.
 AGENT_OPEN_AUDIT_WINDOW = env.int("AGENT_OPEN_AUDIT_WINDOW", default=30 * 60)
