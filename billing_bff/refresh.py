@@ -22,7 +22,12 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from billing_bff.access import CustomerAccess, narrow_operations, require_operation
+from billing_bff.access import (
+    CustomerAccess,
+    audit_agent_read,
+    narrow_operations,
+    require_operation,
+)
 from billing_bff.redis import get_redis, key
 from billing_bff.web.openapi import HrefField, shaped
 
@@ -131,6 +136,7 @@ def request_refresh(access: CustomerAccess) -> dict:
     require_operation(access=access, kind="customer", rel="refresh", offered=None)
     ids = {"ledger_no": access.ledger_no, "customer_no": access.customer_no}
     task_id, _queued = queue_refresh(**ids, resource="all")
+    audit_agent_read(access, "customer.refresh")
     return shaped(
         RefreshTask,
         taskId=task_id,

@@ -30,3 +30,6 @@ LOGIN_FAIL_WINDOW = env.int("LOGIN_FAIL_WINDOW", default=15 * 60)
 LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
 # An agent's opening of one customer is audited once per session within this window.
 AGENT_OPEN_AUDIT_WINDOW = env.int("AGENT_OPEN_AUDIT_WINDOW", default=30 * 60)
+# An agent's read of one resource (an invoice, a usage set, a CSV, an export download, a
+# refresh) is audited once per agent, customer, action and resource within this window.
+AGENT_READ_AUDIT_WINDOW = env.int("AGENT_READ_AUDIT_WINDOW", default=AGENT_OPEN_AUDIT_WINDOW)
