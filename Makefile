@@ -61,7 +61,7 @@ test: install static
 	$(VENV)/bin/pytest
 
 clean:
-	rm -rf $(VENV) staticfiles var test-artifacts db.sqlite3
+	rm -rf $(VENV) staticfiles var test-artifacts db.sqlite3 db.sqlite3-wal db.sqlite3-shm
 
 ## The usage benchmark (by hand, not in `make test`): sandbox, Redis, gunicorn; see docs/benchmarks.md.
 .PHONY: benchmark

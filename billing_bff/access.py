@@ -7,7 +7,9 @@
 - `POLICY` says which role may perform which operation on which kind of resource.
   `narrow_operations` applies it to the operations shown in a response;
   `require_operation` applies it (and the upstream's current offer) to every write.
-- `audit` is the one way to record what someone did; agents' reads are recorded too.
+- `audit` is the one way to record what someone did; agents' reads are recorded too:
+  the customers they open, and (`audit_agent_read`, called by the views) each invoice,
+  usage set, CSV, export download and refresh, compacted to one entry per window.
 - `system_access` is the access a background job reads a customer's data under.
 
 The access check reads the database and nothing else: the request's cache scope is
@@ -41,6 +43,7 @@ __all__ = [
     "NoCustomerSelected",
     "Role",
     "audit",
+    "audit_agent_read",
     "get_customer_access",
     "is_agent",
     "linked_customers",
@@ -72,7 +75,7 @@ _NOBODY: frozenset[str] = frozenset()
 #   refresh only re-reads what they may already see (rate-limited where it is served),
 #   and an export is the same data as a download.
 # - Agents (customer service) may do whatever the upstream offers; every change they
-#   make, and every customer they open, is audited.
+#   make, every customer they open and everything they read there is audited.
 # - Invoices and usage are read-only: nothing can be offered on them but reads.
 POLICY: dict[str, dict[str, frozenset[str]]] = {
     "customer": {
@@ -212,6 +215,45 @@ def _audit_agent_open(*, access: CustomerAccess, session_ref: str | None) -> Non
         audit(access=access, action="customer.open")
 
 
+# What an agent's reads are recorded as (audit_agent_read); nothing else is accepted.
+AGENT_READ_ACTIONS = frozenset(
+    {"invoice.read", "usage.read", "usage.csv", "export.download", "customer.refresh"}
+)
+
+
+def audit_agent_read(access: CustomerAccess, action: str, **ids: str | None) -> None:
+    """Record an agent's read of one resource: once per agent, customer, action and
+    resource within AGENT_READ_AUDIT_WINDOW.
+
+    `ids` name the resource and are the entry's details: numbers and ids only
+    (`invoiceNo`, `subscriptionNo`, `exportId`), never personal data; a None is left
+    out (the unbilled usage of a subscription has no invoice). Owners' and
+    viewers' reads are not recorded (they read their own customers). As with an agent
+    opening a customer, the entry is written anyway when Redis cannot answer.
+    """
+    if access.role != AGENT:
+        return
+    if action not in AGENT_READ_ACTIONS:
+        raise ValueError(f"unknown agent read {action!r}")
+    named = {name: str(value) for name, value in ids.items() if value is not None}
+    resource = "&".join(f"{name}={value}" for name, value in sorted(named.items()))
+    seen_key = key(
+        "audit-read",
+        access.user.pk,
+        access.ledger_no,
+        access.customer_no,
+        action,
+        hashlib.sha256(resource.encode()).hexdigest()[:16],
+    )
+    try:
+        first = get_redis().set(seen_key, 1, nx=True, ex=settings.AGENT_READ_AUDIT_WINDOW)
+    except Exception as exc:  # the audit must not depend on Redis being up
+        logger.warning("agent read de-duplication unavailable: %s", type(exc).__name__)
+        first = True
+    if first:
+        audit(access=access, action=action, details=named)
+
+
 # Keys whose values never belong in an audit entry, whatever a caller passes.
 _SECRET_KEY_PARTS = ("password", "token", "secret", "authorization", "cookie", "session")
 
@@ -234,7 +276,8 @@ def _scrub(value: Any) -> Any:
 def audit(*, access: CustomerAccess, action: str, details: dict | None = None) -> AuditLog:
     """Append one audit entry: who, when, which customer, what, through which channel.
 
-    `action` is "<kind>.<rel>" (e.g. "recurring-product.delete"), or "customer.open".
+    `action` is "<kind>.<rel>" (e.g. "recurring-product.delete"), "customer.open", or
+    one of an agent's reads (AGENT_READ_ACTIONS).
     `details` should name ids and changed field names, not personal data; secrets are
     removed here whatever is passed.
     """

@@ -5,6 +5,12 @@ lock in Redis whose value is the task id and whose lifetime outlives the task's 
 expiry plus its hard time limit; the task releases it when it ends. A second request
 meanwhile gets the running task's id instead of a new task.
 
+A refresh that waited in the queue past REFRESH_TASK_EXPIRES is discarded by the worker
+that receives it; the overview app's task_revoked handler then reports it `expired` and
+releases its lock. A lock whose task is still `queued` past its expiry (plus
+REFRESH_STALE_MARGIN) was stranded (its message lost, no worker consuming), so the next
+request takes the lock over and queues a fresh refresh.
+
 The task itself is the overview app's (it reloads documents of all three areas); it is
 sent by its name, so nothing here imports an app.
 
@@ -14,6 +20,7 @@ sent by its name, so nothing here imports an app.
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable
 
@@ -22,14 +29,19 @@ from django.conf import settings
 from django.urls import reverse
 from rest_framework import serializers
 
-from billing_bff.access import CustomerAccess, narrow_operations, require_operation
+from billing_bff.access import (
+    CustomerAccess,
+    audit_agent_read,
+    narrow_operations,
+    require_operation,
+)
 from billing_bff.redis import get_redis, key
 from billing_bff.web.openapi import HrefField, shaped
 
 RESOURCES = ("unbilled", "all")
 # The names a running beat or queue may hold (CELERY_TASK_ROUTES routes them).
 REFRESH_TASK = "usage.tasks.refresh_customer"
-STATUSES = ("queued", "running", "done", "failed")
+STATUSES = ("queued", "running", "done", "failed", "expired")
 
 
 class RefreshStatus(serializers.Serializer):
@@ -52,12 +64,26 @@ return 0
 """
 
 
+# Hand the lock over only if it still holds the stale task id (nobody took it meanwhile).
+_TAKE_OVER = """
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[2], 'EX', ARGV[3])
+  return 1
+end
+return 0
+"""
+
+
 def _lock_key(ledger_no: str, customer_no: str, resource: str) -> str:
     return key("refresh-lock", ledger_no, customer_no, resource)
 
 
 def _status_key(ledger_no: str, customer_no: str, task_id: str) -> str:
     return key("refresh-task", ledger_no, customer_no, task_id)
+
+
+def _queued_at_key(ledger_no: str, customer_no: str, task_id: str) -> str:
+    return key("refresh-queued-at", ledger_no, customer_no, task_id)
 
 
 def lock_seconds() -> int:
@@ -75,8 +101,20 @@ def queue_refresh(
     lock = _lock_key(ledger_no, customer_no, resource)
     if not r.set(lock, task_id, nx=True, ex=lock_seconds()):
         running = r.get(lock)
-        return (running.decode() if running else task_id), False
-    r.set(_status_key(ledger_no, customer_no, task_id), "queued", ex=lock_seconds() + 3600)
+        if running is None:
+            return task_id, False  # released between the two calls
+        held = running.decode()
+        if not _stranded(r, ledger_no, customer_no, held) or not r.eval(
+            _TAKE_OVER, 1, lock, held, task_id, lock_seconds()
+        ):
+            return held, False
+        # Its message can no longer run: a worker receiving it discards it as expired.
+        set_status(ledger_no=ledger_no, customer_no=customer_no, task_id=held, status="expired")
+    ids = (ledger_no, customer_no, task_id)
+    with r.pipeline() as pipe:
+        pipe.set(_status_key(*ids), "queued", ex=lock_seconds() + 3600)
+        pipe.set(_queued_at_key(*ids), f"{time.time():.3f}", ex=lock_seconds() + 3600)
+        pipe.execute()
     current_app.send_task(
         REFRESH_TASK,
         args=(ledger_no, customer_no, resource),
@@ -84,6 +122,19 @@ def queue_refresh(
         expires=settings.REFRESH_TASK_EXPIRES,
     )
     return task_id, True
+
+
+def _stranded(r, ledger_no: str, customer_no: str, task_id: str) -> bool:
+    """Whether the lock's task is still queued past its expiry (and the margin): its
+    message was lost or no worker took it in time, and none will ever run it."""
+    status, queued_at = r.mget(
+        _status_key(ledger_no, customer_no, task_id),
+        _queued_at_key(ledger_no, customer_no, task_id),
+    )
+    if status != b"queued" or queued_at is None:
+        return False  # running or finished, or queued before queueing was timed
+    age = time.time() - float(queued_at)
+    return age > settings.REFRESH_TASK_EXPIRES + settings.REFRESH_STALE_MARGIN
 
 
 def refresh_queuer(access: CustomerAccess, *, resource: str) -> Callable[[], None]:
@@ -104,7 +155,8 @@ def set_status(*, ledger_no: str, customer_no: str, task_id: str, status: str) -
 
 
 def refresh_status(*, ledger_no: str, customer_no: str, task_id: str) -> str | None:
-    """queued | running | done | failed, or None when this customer has no such refresh."""
+    """queued | running | done | failed | expired, or None when this customer has no
+    such refresh."""
     value = get_redis().get(_status_key(ledger_no, customer_no, task_id))
     return value.decode() if value is not None else None
 
@@ -131,6 +183,7 @@ def request_refresh(access: CustomerAccess) -> dict:
     require_operation(access=access, kind="customer", rel="refresh", offered=None)
     ids = {"ledger_no": access.ledger_no, "customer_no": access.customer_no}
     task_id, _queued = queue_refresh(**ids, resource="all")
+    audit_agent_read(access, "customer.refresh")
     return shaped(
         RefreshTask,
         taskId=task_id,

@@ -18,7 +18,7 @@ from drf_spectacular.utils import extend_schema_field, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
-from billing_bff.access import narrow_operations, require_operation
+from billing_bff.access import audit_agent_read, narrow_operations, require_operation
 from billing_bff.idempotency import idempotent
 from billing_bff.problems import Conflict, NotFound
 from billing_bff.web.api import CustomerScopedAPIView, PageQuery, paged
@@ -150,6 +150,7 @@ class ExportDownloadApi(CustomerScopedAPIView):
         if path is None:
             logger.error("export file missing for a finished export")
             raise ExportExpired()
+        audit_agent_read(self.access, "export.download", exportId=str(export.id))
         content_type = "application/zip" if path.suffix == ".zip" else "text/csv; charset=utf-8"
         response = FileResponse(
             path.open("rb"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rest_framework.response import Response
 
+from billing_bff.access import audit_agent_read
 from billing_bff.web import openapi as doc
 from billing_bff.web.api import CustomerScopedAPIView, page_slice, paged
 
@@ -60,4 +61,5 @@ class InvoiceApi(CustomerScopedAPIView):
     def get(self, request, customerNo, invoiceNo):
         cached = selectors.invoice(access=self.access, invoice_no=invoiceNo)
         body = selectors.invoice_detail(access=self.access, cached=cached)
+        audit_agent_read(self.access, "invoice.read", invoiceNo=invoiceNo)
         return Response({**body, "meta": cached.meta})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import render
 
+from billing_bff.access import audit_agent_read
 from billing_bff.documents import subscription_descriptions
 from billing_bff.web.api import page_links, page_slice
 from billing_bff.web.pages import CustomerPage, page_url
@@ -50,6 +51,7 @@ class InvoicePage(CustomerPage):
     def get(self, request, invoiceNo: str):
         cached = selectors.invoice(access=self.access, invoice_no=invoiceNo)
         invoice = selectors.invoice_detail(access=self.access, cached=cached)
+        audit_agent_read(self.access, "invoice.read", invoiceNo=invoiceNo)
         # Subscriptions are shown by their description where the list still has them.
         described = subscription_descriptions(self.access)
         for index, group in enumerate(invoice["subscriptions"], start=1):

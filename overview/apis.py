@@ -37,7 +37,8 @@ class RefreshApi(CustomerScopedAPIView):
 
 
 class RefreshStatusApi(CustomerScopedAPIView):
-    """Where a refresh of this customer stands: queued, running, done or failed."""
+    """Where a refresh of this customer stands: queued, running, done, failed, or expired
+    (it waited in the queue past its use and was discarded; ask again)."""
 
     @shapes.refresh_status
     def get(self, request, customerNo, taskId):

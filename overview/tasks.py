@@ -7,6 +7,9 @@
   reload just writes the same data again).
 - refresh_active_customers: the beat job; queues refresh_customer for every customer
   looked at within USAGE_ACTIVE_WINDOW_SECONDS.
+- release_revoked_refresh (on Celery's task_revoked): a refresh the worker discarded
+  because it waited past its expiry is reported `expired` (`failed` when revoked
+  otherwise) and its lock released, so the next "refresh now" starts at once.
 
 Their names are the ones a running beat or queue may hold from before the tasks moved
 here (`usage.tasks.*`); CELERY_TASK_ROUTES routes them by those names.
@@ -18,6 +21,7 @@ import logging
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
+from celery.signals import task_revoked
 from django.conf import settings
 
 from billing_bff import caching, refresh
@@ -75,6 +79,28 @@ def _finish(ids: dict, resource: str, status: str) -> int:
         task_id=ids["task_id"],
     )
     return 0
+
+
+@task_revoked.connect(dispatch_uid="overview-release-revoked-refresh")
+def release_revoked_refresh(sender=None, request=None, expired=False, **kwargs) -> None:
+    """A refresh the worker discarded (expired in the queue, or revoked) releases its lock.
+
+    The task body never runs for an expired or revoked message, so this is the only
+    place such a refresh ends.
+    """
+    if getattr(sender, "name", None) != refresh.REFRESH_TASK or request is None:
+        return
+    called = {"resource": "unbilled"}
+    # Two or three positional arguments (resource defaults to "unbilled"), or keywords.
+    called.update(zip(("ledger_no", "customer_no", "resource"), request.args or (), strict=False))
+    called.update(request.kwargs or {})
+    ids = {
+        "ledger_no": called["ledger_no"],
+        "customer_no": called["customer_no"],
+        "task_id": request.id,
+    }
+    logger.info("refresh %s", "expired in the queue" if expired else "revoked")
+    _finish(ids, called["resource"], "expired" if expired else "failed")
 
 
 @shared_task(name="usage.tasks.refresh_active_customers", ignore_result=True)

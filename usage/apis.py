@@ -11,6 +11,7 @@ from django.http import StreamingHttpResponse
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.response import Response
 
+from billing_bff.access import audit_agent_read
 from billing_bff.refresh import refresh_operations
 from billing_bff.web.api import CustomerScopedAPIView, meta_of, paged
 
@@ -63,6 +64,9 @@ class _RecordsApi(CustomerScopedAPIView):
         page = selectors.usage_page(
             access=self.access, subscription_no=subscription_no, invoice_no=invoice_no, query=query
         )
+        audit_agent_read(
+            self.access, "usage.read", subscriptionNo=subscription_no, invoiceNo=invoice_no
+        )
         return Response(
             paged(
                 request,
@@ -81,6 +85,9 @@ class _RecordsApi(CustomerScopedAPIView):
     def _csv(self, *, subscription_no: str, invoice_no: str | None, query: store.Query):
         set_key, cached = selectors.usage_set(
             access=self.access, subscription_no=subscription_no, invoice_no=invoice_no
+        )
+        audit_agent_read(
+            self.access, "usage.csv", subscriptionNo=subscription_no, invoiceNo=invoice_no
         )
         records = store.iter_view(set_key, cached.data, query)
         name = f"usage-{invoice_no or 'unbilled'}-{subscription_no}.csv"

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from billing_bff.access import CustomerAccess
+from billing_bff.access import CustomerAccess, audit_agent_read
 from billing_bff.documents import checked_id, subscription_descriptions
 from billing_bff.refresh import refresh_operations
 from billing_bff.upstream.errors import UpstreamError
@@ -123,6 +123,7 @@ class _UsagePage(CustomerPage):
             query=query,
             with_daily=True,
         )
+        audit_agent_read(access, "usage.read", subscriptionNo=subscription_no, invoiceNo=invoice_no)
         next_url, previous_url = page_links(
             request, page=query.page, page_size=query.page_size, count=page.count
         )

@@ -45,3 +45,6 @@ LOGIN_KNOWN_ADDRESS_DAYS = env.int("LOGIN_KNOWN_ADDRESS_DAYS", default=30)
 LOGIN_TRUSTED_PROXIES = env.int("LOGIN_TRUSTED_PROXIES", default=0)
 # An agent's opening of one customer is audited once per session within this window.
 AGENT_OPEN_AUDIT_WINDOW = env.int("AGENT_OPEN_AUDIT_WINDOW", default=30 * 60)
+# An agent's read of one resource (an invoice, a usage set, a CSV, an export download, a
+# refresh) is audited once per agent, customer, action and resource within this window.
+AGENT_READ_AUDIT_WINDOW = env.int("AGENT_READ_AUDIT_WINDOW", default=AGENT_OPEN_AUDIT_WINDOW)

@@ -26,6 +26,9 @@ REFRESH_TASK_SOFT_TIME_LIMIT = env.int("REFRESH_TASK_SOFT_TIME_LIMIT", default=6
 REFRESH_TASK_TIME_LIMIT = env.int("REFRESH_TASK_TIME_LIMIT", default=90)
 # A refresh that waited longer than one fresh window in the queue is of no use any more.
 REFRESH_TASK_EXPIRES = env.int("REFRESH_TASK_EXPIRES", default=UNBILLED_FRESH_SECONDS)
+# A refresh still queued this long past its expiry will never run (its message was lost,
+# or no worker took it): the next request takes its lock over (billing_bff.refresh).
+REFRESH_STALE_MARGIN = env.int("REFRESH_STALE_MARGIN", default=30)
 # Customers looked at within this window have their unbilled usage kept warm by beat.
 USAGE_ACTIVE_WINDOW_SECONDS = env.int("USAGE_ACTIVE_WINDOW_SECONDS", default=30 * 60)
 CELERY_BEAT_SCHEDULE = {

@@ -137,7 +137,7 @@
             done();
           });
         }
-        if (body.status === "failed" || count >= MAX_STATUS) {
+        if (body.status === "failed" || body.status === "expired" || count >= MAX_STATUS) {
           show(progress, "failed");
           done();
           return undefined;
