@@ -206,13 +206,21 @@ def _audit_agent_open(*, access: CustomerAccess, session_ref: str | None) -> Non
     seen_key = key(
         "audit-open", access.user.pk, access.ledger_no, access.customer_no, access.channel, scope
     )
+    _audit_once(access, seen_key, window=settings.AGENT_OPEN_AUDIT_WINDOW, action="customer.open")
+
+
+def _audit_once(
+    access: CustomerAccess, seen_key: str, *, window: int, action: str, details: dict | None = None
+) -> None:
+    """One audit entry per `seen_key` and window (a SET NX in Redis). If Redis cannot
+    answer, the entry is written anyway: too many is better than none."""
     try:
-        first = get_redis().set(seen_key, 1, nx=True, ex=settings.AGENT_OPEN_AUDIT_WINDOW)
+        first = get_redis().set(seen_key, 1, nx=True, ex=window)
     except Exception as exc:  # the audit must not depend on Redis being up
-        logger.warning("agent open de-duplication unavailable: %s", type(exc).__name__)
+        logger.warning("audit de-duplication unavailable: %s", type(exc).__name__)
         first = True
     if first:
-        audit(access=access, action="customer.open")
+        audit(access=access, action=action, details=details)
 
 
 # What an agent's reads are recorded as (audit_agent_read); nothing else is accepted.
@@ -245,13 +253,9 @@ def audit_agent_read(access: CustomerAccess, action: str, **ids: str | None) -> 
         action,
         hashlib.sha256(resource.encode()).hexdigest()[:16],
     )
-    try:
-        first = get_redis().set(seen_key, 1, nx=True, ex=settings.AGENT_READ_AUDIT_WINDOW)
-    except Exception as exc:  # the audit must not depend on Redis being up
-        logger.warning("agent read de-duplication unavailable: %s", type(exc).__name__)
-        first = True
-    if first:
-        audit(access=access, action=action, details=named)
+    _audit_once(
+        access, seen_key, window=settings.AGENT_READ_AUDIT_WINDOW, action=action, details=named
+    )
 
 
 # Keys whose values never belong in an audit entry, whatever a caller passes.
