@@ -20,7 +20,6 @@ sent by its name, so nothing here imports an app.
 
 from __future__ import annotations
 
-import time
 import uuid
 from collections.abc import Callable
 
@@ -82,10 +81,6 @@ def _status_key(ledger_no: str, customer_no: str, task_id: str) -> str:
     return key("refresh-task", ledger_no, customer_no, task_id)
 
 
-def _queued_at_key(ledger_no: str, customer_no: str, task_id: str) -> str:
-    return key("refresh-queued-at", ledger_no, customer_no, task_id)
-
-
 def lock_seconds() -> int:
     return settings.REFRESH_TASK_EXPIRES + settings.REFRESH_TASK_TIME_LIMIT + 30
 
@@ -100,21 +95,18 @@ def queue_refresh(
     task_id = uuid.uuid4().hex
     lock = _lock_key(ledger_no, customer_no, resource)
     if not r.set(lock, task_id, nx=True, ex=lock_seconds()):
-        running = r.get(lock)
+        # The lock's age is its lifetime so far: no second key to keep in step with it.
+        running, left_ms = r.pipeline().get(lock).pttl(lock).execute()
         if running is None:
             return task_id, False  # released between the two calls
         held = running.decode()
-        if not _stranded(r, ledger_no, customer_no, held) or not r.eval(
+        if not _stranded(r, ledger_no, customer_no, held, left_ms=left_ms) or not r.eval(
             _TAKE_OVER, 1, lock, held, task_id, lock_seconds()
         ):
             return held, False
         # Its message can no longer run: a worker receiving it discards it as expired.
         set_status(ledger_no=ledger_no, customer_no=customer_no, task_id=held, status="expired")
-    ids = (ledger_no, customer_no, task_id)
-    with r.pipeline() as pipe:
-        pipe.set(_status_key(*ids), "queued", ex=lock_seconds() + 3600)
-        pipe.set(_queued_at_key(*ids), f"{time.time():.3f}", ex=lock_seconds() + 3600)
-        pipe.execute()
+    r.set(_status_key(ledger_no, customer_no, task_id), "queued", ex=lock_seconds() + 3600)
     current_app.send_task(
         REFRESH_TASK,
         args=(ledger_no, customer_no, resource),
@@ -124,17 +116,17 @@ def queue_refresh(
     return task_id, True
 
 
-def _stranded(r, ledger_no: str, customer_no: str, task_id: str) -> bool:
+def _stranded(r, ledger_no: str, customer_no: str, task_id: str, *, left_ms: int) -> bool:
     """Whether the lock's task is still queued past its expiry (and the margin): its
-    message was lost or no worker took it in time, and none will ever run it."""
-    status, queued_at = r.mget(
-        _status_key(ledger_no, customer_no, task_id),
-        _queued_at_key(ledger_no, customer_no, task_id),
-    )
-    if status != b"queued" or queued_at is None:
-        return False  # running or finished, or queued before queueing was timed
-    age = time.time() - float(queued_at)
-    return age > settings.REFRESH_TASK_EXPIRES + settings.REFRESH_STALE_MARGIN
+    message was lost or no worker took it in time, and none will ever run it.
+
+    The lock was set when the task was queued, for lock_seconds(): its age is what its
+    remaining lifetime (`left_ms`, PTTL) says. Only an old lock costs a status read.
+    """
+    age = lock_seconds() - left_ms / 1000
+    if left_ms < 0 or age <= settings.REFRESH_TASK_EXPIRES + settings.REFRESH_STALE_MARGIN:
+        return False
+    return r.get(_status_key(ledger_no, customer_no, task_id)) == b"queued"
 
 
 def refresh_queuer(access: CustomerAccess, *, resource: str) -> Callable[[], None]:
