@@ -51,7 +51,7 @@ def _check_upstream() -> None:
 CHECKS = {
     "redis": _check_redis,
     "database": _check_database,
-    "upstream": lambda: _check_upstream(),
+    "upstream": _check_upstream,
 }
 
 
