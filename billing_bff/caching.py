@@ -17,6 +17,11 @@ Each kind has a fresh window and a stale window after it. A read:
 - when that load fails (error or open breaker) and any older copy is still kept, that
   copy is served marked stale instead of an error (stale-if-error).
 Every answer carries `meta = {asOf, stale, source}`.
+
+When Redis cannot answer, the cache is bypassed, not an error: the scope is offline
+(no generation), and every read loads from the upstream directly (no single flight,
+nothing stored), marked `source: "upstream"`. A store that fails after a load only
+loses the copy.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ import redis
 from django.conf import settings
 
 from billing_bff import activity
+from billing_bff import redis as shared_redis
+from billing_bff.problems import DEPENDENCY_ERRORS, ServiceUnavailable
 from billing_bff.redis import get_redis, key
 from billing_bff.upstream.deadline import remaining
 from billing_bff.upstream.errors import UpstreamError, UpstreamNotFound, UpstreamTimeout
@@ -94,8 +101,12 @@ class Scope:
 
     ledger_no: str
     customer_no: str
-    generation: int
+    generation: int | None  # None: Redis could not be read; every read goes upstream
     prefetched: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def offline(self) -> bool:
+        return self.generation is None
 
     def key(self, kind: str, *parts: object) -> str:
         return key("c", self.ledger_no, self.customer_no, f"g{self.generation}", kind, *parts)
@@ -106,7 +117,11 @@ def _generation_key(ledger_no: str, customer_no: str) -> str:
 
 
 def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
-    generation = int(get_redis().get(_generation_key(ledger_no, customer_no)) or 0)
+    try:
+        generation = int(get_redis().get(_generation_key(ledger_no, customer_no)) or 0)
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
+        generation = None
     return Scope(ledger_no=ledger_no, customer_no=customer_no, generation=generation)
 
 
@@ -117,25 +132,22 @@ def enter(access, *, mark_active: bool = True):
 
     Called by the entry points (billing_bff.web's bases, tasks) after the access check,
     never by it. Neither part may fail the request here: when Redis cannot answer, the
-    access is returned without a scope, and its first cached read fetches the
-    generation itself (and reports the failure).
+    scope is offline and the request's reads go to the upstream.
     """
-    pipe = get_redis().pipeline(transaction=False)
-    if mark_active:
-        activity.mark_active(pipe, ledger_no=access.ledger_no, customer_no=access.customer_no)
-    pipe.get(_generation_key(access.ledger_no, access.customer_no))
+    scope = Scope(ledger_no=access.ledger_no, customer_no=access.customer_no, generation=None)
     try:
+        pipe = get_redis().pipeline(transaction=False)
+        if mark_active:
+            activity.mark_active(pipe, ledger_no=access.ledger_no, customer_no=access.customer_no)
+        pipe.get(_generation_key(access.ledger_no, access.customer_no))
         *marked, generation = pipe.execute(raise_on_error=False)
     except redis.RedisError as exc:
-        logger.warning("could not enter a customer's cache: %s", type(exc).__name__)
-        return access
+        shared_redis.failed(exc)
+        return dataclasses.replace(access, scope=scope)
     if marked and isinstance(marked[0], Exception):
         logger.warning("could not mark a customer active: %s", type(marked[0]).__name__)
-    if isinstance(generation, Exception):
-        return access
-    scope = Scope(
-        ledger_no=access.ledger_no, customer_no=access.customer_no, generation=int(generation or 0)
-    )
+    if not isinstance(generation, Exception):
+        scope.generation = int(generation or 0)
     return dataclasses.replace(access, scope=scope)
 
 
@@ -155,9 +167,41 @@ def scope_of(access) -> Scope:
     return scope_for(ledger_no=access.ledger_no, customer_no=access.customer_no)
 
 
+class WritesPaused(ServiceUnavailable):
+    default_code = "writes-paused"
+    default_detail = "Changes cannot be made for a moment. Nothing was changed; try again shortly."
+    title = "Changes paused"
+    description = (
+        "The service's cache (Redis) is not answering, so a change could neither be "
+        "guarded against a double submit nor shown afterwards; nothing was changed."
+    )
+    retry_after = 15
+
+
+def ensure_writable(access) -> None:
+    """Before a write reaches the upstream: Redis must be answering, or the write could
+    be neither deduplicated (billing_bff.idempotency) nor followed by its invalidation.
+    The request entered its scope moments ago; an offline scope refuses (WritesPaused)."""
+    scope = access.scope
+    if scope is None:
+        scope = scope_for(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    if scope.offline or not shared_redis.available():
+        raise WritesPaused()
+
+
 def invalidate(access) -> None:
-    """`invalidate_customer` for the request's own customer; its later reads see the change."""
-    generation = invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    """`invalidate_customer` for the request's own customer; its later reads see the change.
+
+    Writes refuse to start while Redis is away (billing_bff.idempotency), so a failure
+    here means Redis went away during the write: it is logged, the write stands, and
+    the cached copies it leaves behind end with their fresh windows.
+    """
+    try:
+        generation = invalidate_customer(ledger_no=access.ledger_no, customer_no=access.customer_no)
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
+        logger.warning("a write could not invalidate its customer's cache: %s", type(exc).__name__)
+        return
     if access.scope is not None:
         access.scope.generation = generation
         access.scope.prefetched.clear()
@@ -173,10 +217,13 @@ def prefetch(access, documents: Iterable[Document]) -> None:
     was not entered has no scope to keep copies in; its reads ask Redis one by one.
     """
     scope = access.scope
-    if scope is None:
+    if scope is None or scope.offline:
         return
     keys = [scope.key(document.kind, *document.parts) for document in documents]
-    scope.prefetched.update(zip(keys, get_redis().mget(keys), strict=True))
+    try:
+        scope.prefetched.update(zip(keys, get_redis().mget(keys), strict=True))
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
 
 
 @dataclass
@@ -212,11 +259,14 @@ def _read(
 
 
 def store(cache_key: str, data: Any, *, windows: Freshness, as_of: float | None = None) -> float:
-    """Keep a copy for fresh + stale + the stale-if-error grace."""
+    """Keep a copy for fresh + stale + the stale-if-error grace (none while Redis is away)."""
     as_of = time.time() if as_of is None else as_of
     ttl = windows.fresh + windows.stale + settings.CACHE_ERROR_GRACE_SECONDS
     payload = json.dumps({"asOf": as_of, "data": data}, separators=(",", ":"))
-    get_redis().set(cache_key, payload, ex=ttl)
+    try:
+        get_redis().set(cache_key, payload, ex=ttl)
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
     return as_of
 
 
@@ -237,10 +287,20 @@ def read_through(
     """
     if mode is RELOAD:
         return refresh(scope=scope, kind=kind, parts=parts, load=load)
-    r = get_redis()
     windows = freshness(kind)
-    cache_key = scope.key(kind, *parts)
-    found = _read(r, cache_key, scope=scope)
+    found = None
+    if not scope.offline:
+        cache_key = scope.key(kind, *parts)
+        try:
+            r = get_redis()
+            found = _read(r, cache_key, scope=scope)
+        except redis.RedisError as exc:
+            shared_redis.failed(exc)
+            scope.generation = None
+    if scope.offline:
+        if mode is CACHE_ONLY:
+            raise NotCached(kind)
+        return Cached(load(), time.time(), stale=False, source="upstream")
     now = time.time()
     if found is not None:
         as_of, data = found
@@ -248,7 +308,10 @@ def read_through(
         if age < windows.fresh:
             return Cached(data, as_of, stale=False, source="cache")
         if age < windows.fresh + windows.stale and queue_refresh is not None:
-            queue_refresh()
+            try:
+                queue_refresh()
+            except DEPENDENCY_ERRORS as exc:  # the copy is still worth serving
+                logger.warning("could not queue a refresh: %s", type(exc).__name__)
             return Cached(data, as_of, stale=True, source="cache")
     if mode is CACHE_ONLY:
         raise NotCached(kind)
@@ -267,6 +330,8 @@ def read_through(
 def refresh(*, scope: Scope, kind: str, parts: tuple = (), load: Callable[[], Any]) -> Cached:
     """Load now and store, whatever the copy's age (background refresh, "refresh now")."""
     data = load()
+    if scope.offline:
+        return Cached(data, time.time(), stale=False, source="upstream")
     as_of = store(scope.key(kind, *parts), data, windows=freshness(kind))
     return Cached(data, as_of, stale=False, source="upstream")
 
@@ -276,7 +341,12 @@ def _load_single_flight(
 ) -> Cached:
     lock_timeout = settings.PAYEX_READ_TIMEOUT + settings.PAYEX_CONNECT_TIMEOUT + 5
     lock = r.lock(cache_key + ":lock", timeout=lock_timeout, blocking=False)
-    if lock.acquire(blocking=False):
+    try:
+        acquired = lock.acquire(blocking=False)
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
+        return Cached(load(), time.time(), stale=False, source="upstream")
+    if acquired:
         try:
             data = load()
             as_of = store(cache_key, data, windows=windows)

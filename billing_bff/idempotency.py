@@ -11,6 +11,10 @@ may be retried with the same key.
 A POST's key also becomes the upstream `externalReference` (see customers.services),
 so even a retry after an answer lost between PayEx and us cannot create a second
 product: PayEx answers the first one again.
+
+While Redis cannot answer, a keyed write is refused before it starts (503: its claim
+cannot be taken, and billing_bff.problems maps the Redis error), so one key never
+reaches PayEx twice; unkeyed writes are refused too (billing_bff.caching.ensure_writable).
 """
 
 from __future__ import annotations
@@ -18,13 +22,18 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import re
 
+import redis
 from django.conf import settings
 from rest_framework.response import Response
 
+from billing_bff import redis as shared_redis
 from billing_bff.problems import Conflict, Unprocessable, ValidationFailed
 from billing_bff.redis import get_redis, key
+
+logger = logging.getLogger(__name__)
 
 
 class IdempotencyKeyReused(Unprocessable):
@@ -85,10 +94,10 @@ def idempotent(handler):
         try:
             response = handler(view, request, *args, **kwargs)
         except BaseException:
-            r.delete(store_key)
+            _forget(r, store_key)
             raise
         if response.status_code >= 500:
-            r.delete(store_key)
+            _forget(r, store_key)
             return response
         kept = {
             "state": "done",
@@ -97,7 +106,21 @@ def idempotent(handler):
             "body": response.data,
             "headers": {k: v for k, v in response.items() if k in ("Location",)},
         }
-        r.set(store_key, json.dumps(kept, default=str), ex=settings.IDEMPOTENCY_TTL_SECONDS)
+        try:
+            r.set(store_key, json.dumps(kept, default=str), ex=settings.IDEMPOTENCY_TTL_SECONDS)
+        except redis.RedisError as exc:
+            # The write was made: its answer stands. A repeat meets the claim (409) until
+            # it expires; an order's externalReference still makes PayEx answer it once.
+            shared_redis.failed(exc)
+            logger.warning("an idempotent answer could not be kept: %s", type(exc).__name__)
         return response
 
     return wrapper
+
+
+def _forget(r, store_key: str) -> None:
+    """Release the claim of a write that changed nothing, so it may be retried at once."""
+    try:
+        r.delete(store_key)
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)

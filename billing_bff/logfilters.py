@@ -11,7 +11,9 @@ and a query string only its parameter names ("?page=*&q=*").
 
 A client's error (a 4xx answer) is the client's: its record loses the traceback Django
 attaches to some of them (a body too large, a bad Host header), so a log carries no
-stack for what the client did wrong.
+stack for what the client did wrong. Nor does a 503 whose cause is the database or
+Redis not answering (billing_bff.problems.DEPENDENCY_ERRORS): the line names the
+exception's class, which says all an operator needs, and /readyz says which one is down.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import logging
 import re
 
 from django.urls import Resolver404, resolve
+
+from billing_bff.problems import DEPENDENCY_ERRORS
 
 REQUEST_LOGGERS = ("django.request", "django.server", "django.security")
 
@@ -85,7 +89,14 @@ class RedactRequestPaths(logging.Filter):
                 redact_paths(arg, match) if isinstance(arg, str) else arg for arg in record.args
             )
         status = getattr(record, "status_code", None)
-        if isinstance(status, int) and 400 <= status < 500:
+        if isinstance(status, int) and (400 <= status < 500 or _dependency_outage(record)):
+            if record.exc_info and record.exc_info[1] is not None:
+                record.msg = f"{record.msg} ({type(record.exc_info[1]).__name__})"
             record.exc_info = None
             record.exc_text = None
         return True
+
+
+def _dependency_outage(record: logging.LogRecord) -> bool:
+    error = record.exc_info[1] if record.exc_info else None
+    return getattr(record, "status_code", None) == 503 and isinstance(error, DEPENDENCY_ERRORS)

@@ -16,7 +16,10 @@ from __future__ import annotations
 
 import logging
 
+import kombu.exceptions
+import redis
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.db import DatabaseError
 from django.http import Http404, JsonResponse
 from django_guid import get_guid
 from rest_framework import exceptions, status
@@ -155,6 +158,32 @@ class InternalError(Problem):
     title = "Internal error"
 
 
+class ServiceUnavailable(Problem):
+    """One of our own dependencies (the database, or Redis where nothing can stand in
+    for it) did not answer; nothing was changed."""
+
+    status_code = status.HTTP_503_SERVICE_UNAVAILABLE
+    default_code = "service-unavailable"
+    default_detail = "This is briefly unavailable. Nothing was changed; try again in a minute."
+    title = "Service unavailable"
+    description = (
+        "A dependency of the service itself did not answer; nothing was changed. "
+        "Try again after `Retry-After` seconds."
+    )
+    retry_after = 30
+
+
+# Our own dependencies failing (the database, Redis, Celery's broker): a 503 with a
+# one-line warning, never a 500 with a traceback.
+DEPENDENCY_ERRORS = (DatabaseError, redis.RedisError, kombu.exceptions.OperationalError)
+
+
+def dependency_failed(exc: BaseException) -> ServiceUnavailable:
+    """The problem a database or Redis failure is answered with (logged without a trace)."""
+    logger.warning("dependency unavailable: %s", type(exc).__name__)
+    return ServiceUnavailable()
+
+
 class ProblemResponse(Response):
     """A problem is JSON whatever renderer the view negotiated.
 
@@ -263,6 +292,8 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     elif isinstance(exc, RequestDataTooBig):
         # Django refused to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE: the client's doing.
         exc = PayloadTooLarge()
+    elif isinstance(exc, DEPENDENCY_ERRORS):
+        exc = dependency_failed(exc)
     if isinstance(exc, exceptions.APIException):
         # DRF has already chosen 401 or 403 for a failed authentication (403 when the
         # view has no authenticator to name in WWW-Authenticate); the body follows it.

@@ -25,6 +25,10 @@ not clear the address's count (one valid account must not reset an attacker's bu
 for guessing others) nor the username's (the owner logging in must not give an
 attacker a fresh run of fast guesses).
 
+While Redis cannot answer, each web process counts in its own memory instead
+(`_LocalCounters`, the same commands on a dict): the limits then hold per process, not
+across them, which still slows guessing and never refuses a login for Redis's sake.
+
 Why not django-axes (8.3 supports Django 5.2): its cache handler has one failure limit
 for all its lockout parameters, no growing per-username delay (that would be a second
 throttle beside it), and a success resets every parameter's count, the address's
@@ -38,14 +42,19 @@ billing_bff.forms for the site and the admin, billing_bff.apis for the token).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import logging
 import math
+import threading
+import time
 
+import redis
 from django.conf import settings
 from django.http import HttpRequest
 
+from billing_bff import redis as shared_redis
 from billing_bff.problems import TooManyRequests
 from billing_bff.redis import get_redis, key
 
@@ -104,6 +113,104 @@ class _Keys:
         self.known = key("login-known", "pair", _digest(name, address))
 
 
+class _LocalCounters:
+    """This process's stand-in for Redis while it is away: the commands used below, on a
+    dict of (value, expiry), under one lock; a pipeline runs its commands in one go."""
+
+    def __init__(self) -> None:
+        self._values: dict[str, tuple[int, float | None]] = {}
+        self._lock = threading.RLock()
+
+    def _live(self, name: str) -> tuple[int, float | None] | None:
+        found = self._values.get(name)
+        if found is not None and found[1] is not None and found[1] <= time.monotonic():
+            del self._values[name]
+            return None
+        return found
+
+    def get(self, name: str):
+        with self._lock:
+            found = self._live(name)
+            return None if found is None else str(found[0]).encode()
+
+    def pttl(self, name: str) -> int:
+        with self._lock:
+            found = self._live(name)
+            if found is None:
+                return -2
+            return -1 if found[1] is None else math.ceil((found[1] - time.monotonic()) * 1000)
+
+    def ttl(self, name: str) -> int:
+        left = self.pttl(name)
+        return left if left < 0 else math.ceil(left / 1000)
+
+    def exists(self, name: str) -> int:
+        with self._lock:
+            return int(self._live(name) is not None)
+
+    def set(self, name, value, *, nx=False, ex=None, px=None) -> bool:
+        with self._lock:
+            if nx and self._live(name) is not None:
+                return False
+            seconds = ex if ex is not None else (px / 1000 if px is not None else None)
+            expiry = None if seconds is None else time.monotonic() + seconds
+            self._values[name] = (int(value), expiry)
+            return True
+
+    def incr(self, name: str) -> int:
+        with self._lock:
+            value, expiry = self._live(name) or (0, None)
+            self._values[name] = (value + 1, expiry)
+            return value + 1
+
+    def expire(self, name: str, seconds: int) -> None:
+        with self._lock:
+            found = self._live(name)
+            if found is not None:
+                self._values[name] = (found[0], time.monotonic() + seconds)
+
+    def delete(self, name: str) -> None:
+        with self._lock:
+            self._values.pop(name, None)
+
+    def pipeline(self, transaction: bool = True) -> _LocalPipeline:
+        return _LocalPipeline(self)
+
+
+class _LocalPipeline:
+    def __init__(self, counters: _LocalCounters) -> None:
+        self._counters = counters
+        self._calls: list = []
+
+    def __getattr__(self, command: str):
+        def queue(*args, **kwargs):
+            self._calls.append(functools.partial(getattr(self._counters, command), *args, **kwargs))
+            return self
+
+        return queue
+
+    def execute(self) -> list:
+        with self._counters._lock:
+            return [call() for call in self._calls]
+
+
+_local = _LocalCounters()
+
+
+def _counted(operation):
+    """Run `operation(counters)` on Redis; on this process's counters when Redis is away."""
+
+    @functools.wraps(operation)
+    def run(**kwargs):
+        try:
+            return operation(get_redis(), **kwargs)
+        except redis.RedisError as exc:
+            shared_redis.failed(exc)
+        return operation(_local, **kwargs)
+
+    return run
+
+
 def delay_seconds(failures: int) -> float:
     """The wait before the next attempt for a username with this many failures (0: none)."""
     after = settings.LOGIN_DELAY_AFTER
@@ -125,15 +232,15 @@ def _refuse(why: str, retry_after: float) -> LoginThrottled:
     return LoginThrottled(retry_after=math.ceil(retry_after))
 
 
-def ensure_login_allowed(*, username: str, address: str) -> None:
+@_counted
+def ensure_login_allowed(counters, *, username: str, address: str) -> None:
     """Raise LoginThrottled when this attempt must not check a password now.
 
     Otherwise, when the username is in its delay, this attempt takes the username's
     turn: the next one waits for the delay.
     """
     keys = _Keys(username=username, address=address)
-    redis = get_redis()
-    pipe = redis.pipeline(transaction=False)
+    pipe = counters.pipeline(transaction=False)
     pipe.get(keys.pair)
     pipe.ttl(keys.pair)
     pipe.get(keys.address)
@@ -150,8 +257,8 @@ def ensure_login_allowed(*, username: str, address: str) -> None:
     if known and keys.known_address:
         return
     delay = delay_seconds(int(user or 0))
-    if delay and not redis.set(keys.turn, 1, nx=True, px=_ms(delay)):
-        remaining = redis.pttl(keys.turn)
+    if delay and not counters.set(keys.turn, 1, nx=True, px=_ms(delay)):
+        remaining = counters.pttl(keys.turn)
         raise _refuse("a username's delay between attempts", max(remaining, 1) / 1000)
 
 
@@ -159,7 +266,8 @@ def _ttl(ttl: int, default: int) -> int:
     return ttl if ttl > 0 else default
 
 
-def record_login_failure(*, username: str, address: str) -> None:
+@_counted
+def record_login_failure(counters, *, username: str, address: str) -> None:
     """Count one failed login against the pair, the address and the username.
 
     The pair's and the address's windows start at their first failure and are not
@@ -169,7 +277,7 @@ def record_login_failure(*, username: str, address: str) -> None:
     """
     keys = _Keys(username=username, address=address)
     window = settings.LOGIN_FAIL_WINDOW
-    pipe = get_redis().pipeline(transaction=True)
+    pipe = counters.pipeline(transaction=True)
     for counter in (keys.pair, keys.address):
         pipe.set(counter, 0, nx=True, ex=window)
         pipe.incr(counter)
@@ -178,13 +286,14 @@ def record_login_failure(*, username: str, address: str) -> None:
     failures = pipe.execute()[-2]
     delay = delay_seconds(failures)
     if delay:
-        get_redis().set(keys.turn, 1, px=_ms(delay))
+        counters.set(keys.turn, 1, px=_ms(delay))
 
 
-def record_login_success(*, username: str, address: str) -> None:
+@_counted
+def record_login_success(counters, *, username: str, address: str) -> None:
     """Clear the pair's count and remember the address as one the username uses."""
     keys = _Keys(username=username, address=address)
-    pipe = get_redis().pipeline(transaction=True)
+    pipe = counters.pipeline(transaction=True)
     pipe.delete(keys.pair)
     if keys.known_address:
         pipe.set(keys.known, 1, ex=settings.LOGIN_KNOWN_ADDRESS_DAYS * 24 * 3600)

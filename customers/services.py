@@ -72,6 +72,7 @@ def _changed_fields(current: dict, changes: dict) -> tuple[dict, list[str]]:
 def customer_update(*, access: CustomerAccess, changes: dict) -> caching.Cached:
     """Change contact fields (already validated by customers.validators)."""
     require_operation(access=access, kind="customer", rel="partial-update", offered=None)
+    caching.ensure_writable(access)
     current = selectors.customer(access=access, mode=caching.RELOAD)
     require_operation(
         access=access,
@@ -104,6 +105,7 @@ def recurring_product_order(
     kind = "customer" if subscription_no is None else "subscription"
     rel = "create-recurring-product"
     require_operation(access=access, kind=kind, rel=rel, offered=None)
+    caching.ensure_writable(access)
     product = selectors.orderable_product(access=access, product_code=product_code, level=kind)
     if product is None:
         raise ValidationFailed(errors={"productCode": [_("This product cannot be ordered here.")]})
@@ -153,6 +155,7 @@ def _fresh_product(
     access: CustomerAccess, *, subscription_no: str | None, product_id: str, rel: str
 ) -> caching.Cached:
     require_operation(access=access, kind="recurring-product", rel=rel, offered=None)
+    caching.ensure_writable(access)
     current = selectors.recurring_product(
         access=access, subscription_no=subscription_no, product_id=product_id, mode=caching.RELOAD
     )

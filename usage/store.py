@@ -14,21 +14,31 @@ unfiltered view reads its slice of indices (GETRANGE on the packed order, or pla
 arithmetic for time order) and HMGETs those records: O(page), whatever the set's size.
 A filtered view is computed once from the columns and kept as its own packed index list
 with its totals ({set}:v{n}:q:{digest}); every later page of it is O(page) again.
+
+While Redis cannot answer, a set just loaded is held in this process instead (`_Held`,
+the same keys in a dict, the last HELD_SETS sets), under a version "h..." that says
+so: pages, filters, sorts, totals and CSV answer the same, and a set no longer held is
+loaded again like an evicted one (LookupError).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
+import uuid
 from array import array
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+import redis
 from django.conf import settings
 
 from billing_bff import amounts
+from billing_bff import redis as shared_redis
 from billing_bff.redis import get_redis
 
 USAGE_TYPES = ("voice", "sms", "mms", "data", "content", "other")
@@ -136,10 +146,75 @@ def _ttl() -> int:
     return fresh + stale + settings.CACHE_ERROR_GRACE_SECONDS + 60
 
 
+class _Held:
+    """The few Redis commands of this module on one set's keys, in this process's memory."""
+
+    def __init__(self) -> None:
+        self._keys: dict[str, object] = {}
+
+    def pipeline(self, transaction: bool = False) -> _Held:
+        return self
+
+    def execute(self) -> list:
+        return []
+
+    def hset(self, name: str, mapping: dict) -> None:
+        self._keys.setdefault(name, {}).update(
+            {field: value.encode() for field, value in mapping.items()}
+        )
+
+    def set(self, name: str, value, ex: int | None = None) -> None:
+        self._keys[name] = value.encode() if isinstance(value, str) else value
+
+    def expire(self, name: str, seconds: int) -> None:
+        pass
+
+    def get(self, name: str):
+        return self._keys.get(name)
+
+    def getrange(self, name: str, start: int, end: int) -> bytes:
+        return self._keys.get(name, b"")[start : end + 1]
+
+    def hmget(self, name: str, fields: list[str]) -> list:
+        held = self._keys.get(name, {})
+        return [held.get(field) for field in fields]
+
+
+_held: OrderedDict[str, _Held] = OrderedDict()
+_held_lock = threading.Lock()
+HELD_SETS = 2
+
+
+def _client(summary: dict):
+    """Where a set's keys are: Redis, or this process for a set held while Redis was away."""
+    if str(summary["version"]).startswith("h"):
+        with _held_lock:
+            held = _held.get(str(summary["version"]))
+        if held is None:
+            raise LookupError("usage set no longer held")
+        return held
+    return get_redis()
+
+
 def write_set(set_key: str, records: list[dict]) -> dict:
-    """Store a whole set under a new version; returns its summary (the cached document)."""
-    r = get_redis()
-    version = r.incr(f"{set_key}:version")
+    """Store a whole set under a new version; returns its summary (the cached document).
+
+    Into Redis; into this process (`_Held`) when Redis cannot take it.
+    """
+    try:
+        r = get_redis()
+        return _write_set(r, set_key, records, version=r.incr(f"{set_key}:version"))
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
+    held, version = _Held(), f"h{uuid.uuid4().hex}"
+    with _held_lock:
+        _held[version] = held
+        while len(_held) > HELD_SETS:
+            _held.popitem(last=False)
+    return _write_set(held, set_key, records, version=version)
+
+
+def _write_set(r, set_key: str, records: list[dict], *, version) -> dict:
     base = f"{set_key}:v{version}"
     records = sorted(
         records, key=lambda rec: (str(rec.get("startTime", "")), str(rec.get("usageId", "")))
@@ -197,10 +272,10 @@ def _view(set_key: str, summary: dict, query: Query) -> tuple[str | None, int, d
             summary["totals"],
         )
     view_key = f"{base}:q:{query.digest()}"
-    r = get_redis()
+    r = _client(summary)
     meta = r.get(view_key + ":meta")
     if meta is None:
-        count, totals = _compute_view(base, view_key, query)
+        count, totals = _compute_view(r, base, view_key, query)
     else:
         found = json.loads(meta)
         count, totals = found["count"], found["totals"]
@@ -225,8 +300,7 @@ def _matching(cols: dict, query: Query) -> list[int]:
     ]
 
 
-def _compute_view(base: str, view_key: str, query: Query) -> tuple[int, dict]:
-    r = get_redis()
+def _compute_view(r, base: str, view_key: str, query: Query) -> tuple[int, dict]:
     raw = r.get(f"{base}:cols")
     if raw is None:
         raise LookupError("usage set expired")
@@ -249,7 +323,7 @@ def _compute_view(base: str, view_key: str, query: Query) -> tuple[int, dict]:
     return meta["count"], meta["totals"]
 
 
-def _page_indices(index_key: str | None, count: int, query: Query) -> list[int]:
+def _page_indices(r, index_key: str | None, count: int, query: Query) -> list[int]:
     start = (query.page - 1) * query.page_size
     stop = min(start + query.page_size, count)
     if start >= count:
@@ -259,7 +333,7 @@ def _page_indices(index_key: str | None, count: int, query: Query) -> list[int]:
     if index_key is None:
         indices = list(range(lo, hi))
     else:
-        raw = get_redis().getrange(index_key, lo * 4, hi * 4 - 1)
+        raw = r.getrange(index_key, lo * 4, hi * 4 - 1)
         indices = array("I", raw).tolist()
     return indices[::-1] if descending else indices
 
@@ -267,10 +341,11 @@ def _page_indices(index_key: str | None, count: int, query: Query) -> list[int]:
 def read_page(set_key: str, summary: dict, query: Query) -> tuple[list[dict], int, dict]:
     """(records of the page, count of the view, totals of the view)."""
     index_key, count, totals = _view(set_key, summary, query)
-    indices = _page_indices(index_key, count, query)
+    r = _client(summary)
+    indices = _page_indices(r, index_key, count, query)
     if not indices:
         return [], count, totals
-    raw = get_redis().hmget(f"{set_key}:v{summary['version']}:rec", [str(i) for i in indices])
+    raw = r.hmget(f"{set_key}:v{summary['version']}:rec", [str(i) for i in indices])
     if any(item is None for item in raw):
         raise LookupError("usage set expired")
     return [json.loads(item) for item in raw], count, totals
@@ -279,11 +354,12 @@ def read_page(set_key: str, summary: dict, query: Query) -> tuple[list[dict], in
 def iter_view(set_key: str, summary: dict, query: Query) -> Iterator[dict]:
     """Every record of the view in order, fetched in chunks: constant memory for CSV."""
     index_key, count, _ = _view(set_key, summary, query)
+    r = _client(summary)
     size = _CHUNK
     for page in range(1, (count + size - 1) // size + 1):
         chunk_query = Query(**{**query.__dict__, "page": page, "page_size": size})
-        indices = _page_indices(index_key, count, chunk_query)
-        raw = get_redis().hmget(f"{set_key}:v{summary['version']}:rec", [str(i) for i in indices])
+        indices = _page_indices(r, index_key, count, chunk_query)
+        raw = r.hmget(f"{set_key}:v{summary['version']}:rec", [str(i) for i in indices])
         for item in raw:
             if item is not None:
                 yield json.loads(item)
@@ -297,7 +373,7 @@ def daily_totals(set_key: str, summary: dict, query: Query) -> list[dict]:
     """
     base = f"{set_key}:v{summary['version']}"
     daily_key = f"{base}:daily:{replace(query, sort='time', page=1).digest()}"
-    r = get_redis()
+    r = _client(summary)
     kept = r.get(daily_key)
     if kept is not None:
         return json.loads(kept)

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import redis
 from django.conf import settings
 
+from billing_bff import redis as shared_redis
 from billing_bff.redis import get_redis, key
 
 from .metrics import BREAKER_STATE
@@ -194,21 +195,6 @@ class _Memory:
 
 _memory: dict[str, _Memory] = {}
 _warned: dict[str, float] = {}
-# After Redis failed, this process keeps to its own state for a moment instead of
-# paying a connection timeout on every call while Redis stays away.
-REDIS_RETRY_SECONDS = 5.0
-_redis_away_until = 0.0
-
-
-def _redis() -> redis.Redis:
-    if time.monotonic() < _redis_away_until:
-        raise redis.ConnectionError("Redis failed a moment ago")
-    return get_redis()
-
-
-def _redis_failed() -> None:
-    global _redis_away_until
-    _redis_away_until = time.monotonic() + REDIS_RETRY_SECONDS
 
 
 _memory_lock = threading.Lock()
@@ -258,7 +244,7 @@ class Breaker:
         """May a call go now? Refused: `wait` is the seconds until the next probe."""
         token = uuid.uuid4().hex
         try:
-            allowed, probe, wait_ms, code = _redis().eval(
+            allowed, probe, wait_ms, code = get_redis().eval(
                 _ALLOW,
                 3,
                 self._open,
@@ -291,7 +277,7 @@ class Breaker:
             return
         now = time.time()
         try:
-            opened, calls, failures = _redis().eval(
+            opened, calls, failures = get_redis().eval(
                 _RECORD,
                 3,
                 self._window,
@@ -339,7 +325,7 @@ class Breaker:
     def state(self) -> str:
         """closed, half-open or open; read only, so it never takes a probe slot."""
         try:
-            open_ms, tripped = _redis().eval(_STATE, 2, self._open, self._tripped)
+            open_ms, tripped = get_redis().eval(_STATE, 2, self._open, self._tripped)
         except redis.RedisError:
             self._unreadable()
             return _memory_for(self.api).state(time.time())
@@ -349,8 +335,7 @@ class Breaker:
 
     def reset(self) -> None:
         """Closed, with an empty window, in Redis and in this process."""
-        global _redis_away_until
-        _redis_away_until = 0.0
+        shared_redis.reset()
         with _memory_lock:
             _memory.pop(self.api, None)
         self._show(CLOSED)
@@ -360,7 +345,7 @@ class Breaker:
     def _probe_done(self, permit: Permit, ok: bool | None) -> None:
         flag = "-1" if ok is None else ("1" if ok else "0")
         try:
-            changed = _redis().eval(
+            changed = get_redis().eval(
                 _PROBE_DONE,
                 4,
                 self._window,
@@ -391,7 +376,7 @@ class Breaker:
         BREAKER_STATE.labels(self.api).set(_GAUGE[state])
 
     def _unreadable(self) -> None:
-        _redis_failed()
+        shared_redis.failed()
         # Once a minute per API, not once per call, while Redis stays away.
         now = time.monotonic()
         if now - _warned.get(self.api, -60.0) >= 60.0:

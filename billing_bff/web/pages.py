@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.views import View
 
 from billing_bff.access import CustomerAccess, NoCustomerSelected, page_customer_access
-from billing_bff.problems import Forbidden, NotFound
+from billing_bff.problems import Forbidden, NotFound, ServiceUnavailable
 from billing_bff.upstream.errors import UpstreamError
 
 from . import scoping
@@ -96,7 +96,7 @@ class UpstreamPageMixin:
     def dispatch(self, request, *args, **kwargs):
         try:
             return super().dispatch(request, *args, **kwargs)
-        except UpstreamError as exc:
+        except (UpstreamError, ServiceUnavailable) as exc:
             if exc.status_code < 500:
                 raise
             return upstream_unavailable(request, exc)

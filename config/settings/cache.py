@@ -30,12 +30,26 @@ unbilled usage's windows.
 from .environment import env
 
 REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
+# Redis is never the only copy of anything (billing_bff.redis): a call that cannot
+# connect within REDIS_CONNECT_TIMEOUT or get an answer within REDIS_SOCKET_TIMEOUT
+# fails, the caller falls back, and the process keeps off Redis for REDIS_RETRY_SECONDS.
+REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=3.0)
+REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
+# Django's cache holds only the sessions' cached copies (cached_db: the database has
+# every session): django-redis's IGNORE_EXCEPTIONS makes a Redis outage a cache miss,
+# so sessions are read from and written to the database alone while Redis is away.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "django_redis.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bff"),
         "TIMEOUT": 300,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": REDIS_CONNECT_TIMEOUT,
+            "SOCKET_TIMEOUT": REDIS_SOCKET_TIMEOUT,
+        },
     }
 }
 

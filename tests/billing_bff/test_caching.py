@@ -7,6 +7,7 @@ import time
 import pytest
 
 from billing_bff import caching
+from billing_bff import redis as shared_redis
 from billing_bff.upstream import errors
 
 
@@ -183,7 +184,8 @@ def test_entering_marks_the_customer_active_and_fixes_the_scope(windows):
 
 
 def test_entering_without_redis_fails_nothing(windows, monkeypatch):
-    """Redis down at the start of a request: the request goes on; its first read reports it."""
+    """Redis down at the start of a request: the request goes on with an offline scope,
+    whose reads go to the upstream, uncached."""
     import redis
 
     def down(*args, **kwargs):
@@ -191,9 +193,13 @@ def test_entering_without_redis_fails_nothing(windows, monkeypatch):
 
     monkeypatch.setattr(redis.client.Pipeline, "execute", down)
     access = caching.enter(access_of())
-    assert access.scope is None
-    # The first cached read then asks for the generation itself (and would report a failure).
-    assert caching.scope_of(access) == scope()
+    assert access.scope.offline
+    load = Loader()
+    first = caching.read_through(scope=caching.scope_of(access), kind="customer", load=load)
+    assert (first.data, first.source, first.stale) == ({"name": "Anna"}, "upstream", False)
+    # Nothing was kept: Redis was not asked to store what it could not answer for.
+    shared_redis.reset()
+    assert caching.get_redis().get(scope().key("customer")) is None
 
 
 def test_prefetched_copies_serve_the_next_read_once(windows):

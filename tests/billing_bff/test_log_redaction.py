@@ -112,3 +112,36 @@ def test_runservers_access_lines_carry_routes_and_no_query_values(console):
 def test_other_lines_pass_unchanged(console):
     logging.getLogger("exports.services").info("export skips %d invoices", 12)
     assert "export skips 12 invoices" in console.getvalue()
+
+
+def test_gunicorns_access_lines_carry_route_templates_and_no_address():
+    """The access log of config/gunicorn.py: one line, formatted by gunicorn itself."""
+    import datetime
+    import types
+
+    from gunicorn.config import Config
+
+    from billing_bff.accesslog import RedactedAccessLogger
+
+    config = Config()
+    config.set("accesslog", "-")
+    config.set("logger_class", "billing_bff.accesslog.RedactedAccessLogger")
+    config.set("access_log_format", '%(h)s %(t)s "%(r)s" %(U)s %(q)s %(s)s %(a)s')
+    logger = RedactedAccessLogger(config)
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "RAW_URI": "/api/v1/customers/3996668/subscriptions/46765474359?page=2&q=anna@x.se",
+        "PATH_INFO": "/api/v1/customers/3996668/subscriptions/46765474359",
+        "QUERY_STRING": "page=2&q=anna@x.se",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "198.51.100.7",
+        "HTTP_USER_AGENT": "agent",
+    }
+    response = types.SimpleNamespace(status="200 OK", sent=10, headers=[("Set-Cookie", "s=1")])
+    request = types.SimpleNamespace(headers=[("AUTHORIZATION", "Bearer secret")])
+    atoms = logger.atoms(response, request, environ, datetime.timedelta(seconds=0.01))
+    line = config.access_log_format % atoms
+    assert "3996668" not in line and "46765474359" not in line and "anna" not in line
+    assert "198.51.100.7" not in line and "secret" not in line
+    template = "/api/v1/customers/{customerNo}/subscriptions/{subscriptionNo}"
+    assert f'"GET {template}?page=*&q=* HTTP/1.1"' in line
