@@ -63,7 +63,7 @@ NORMAL = {
 }
 
 # Reads while PayEx fails: the cached copy marked stale, else a problem.
-_STALE = "the cached copy, meta.stale true; none cached: {problem}"
+_STALE = "the cached copy; none cached: {problem}"
 
 
 def _upstream_reads(problem: str, statuses: tuple[int, ...], *, stale: bool = True) -> dict:
@@ -206,8 +206,8 @@ def markdown_table() -> str:
         for name in CAPABILITIES:
             cell = row.cells[name]
             statuses = "/".join(str(s) for s in cell.statuses)
-            meta = "".join(f", meta.{k}: {str(v).lower()}" for k, v in cell.meta.items())
-            cells.append(f"**{statuses}** {cell.gets}{meta}")
+            meta = ", ".join(f"meta.{k}: {str(v).lower()}" for k, v in cell.meta.items())
+            cells.append(f"**{statuses}** {cell.gets}" + (f" (a 200 has {meta})" if meta else ""))
         lines.append(f"| {row.fault} | " + " | ".join(cells) + f" | {row.lost} |")
     return "\n".join(lines) + "\n"
 
