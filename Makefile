@@ -68,3 +68,9 @@ clean:
 benchmark: install
 	@PYTHON=$(PY) scripts/ensure_redis.sh
 	$(PY) -m scripts.benchmark $(BENCHMARK_ARGS)
+
+## The resilience matrix in its long form (docs/resilience.md): every fault held longer, each row three times.
+.PHONY: resilience
+resilience: install static
+	@PYTHON=$(PY) REDIS_URL=$${TEST_REDIS_URL:-redis://127.0.0.1:6379/15} scripts/ensure_redis.sh
+	RESILIENCE_FULL=1 $(VENV)/bin/pytest tests/resilience -q --timeout=900 $(PYTEST_ARGS)
