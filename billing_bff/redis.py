@@ -55,17 +55,15 @@ def get_redis() -> redis.Redis:
 def failed(exc: BaseException | None = None) -> None:
     """Redis did not answer: keep off it for REDIS_RETRY_SECONDS (logged once per spell)."""
     global _away_until
-    if isinstance(exc, RedisUnavailable):
-        return
     with _away_lock:
-        first = time.monotonic() >= _away_until
+        if isinstance(exc, RedisUnavailable) or time.monotonic() < _away_until:
+            return  # within a spell: only a real try after it may start the next one
         _away_until = time.monotonic() + settings.REDIS_RETRY_SECONDS
-    if first:
-        logger.warning(
-            "Redis unavailable (%s): serving without it, next try in %ss",
-            type(exc).__name__ if exc is not None else "error",
-            settings.REDIS_RETRY_SECONDS,
-        )
+    logger.warning(
+        "Redis unavailable (%s): serving without it, next try in %ss",
+        type(exc).__name__ if exc is not None else "error",
+        settings.REDIS_RETRY_SECONDS,
+    )
 
 
 def available() -> bool:

@@ -107,7 +107,11 @@ ROWS: list[Row] = [
             "usage": _cell(200, "usage read from PayEx"),
             "csv": _cell(200, "the CSV, read from PayEx"),
             "refresh": _cell((202, 503), "503 + Retry-After, or queued"),
-            "export": _cell(202, "export accepted, sent to the worker when Redis is back"),
+            "export": _cell(
+                (202, 503),
+                "with an Idempotency-Key, 503 + Retry-After: nothing asked; "
+                "without one, accepted and sent to the worker when Redis is back",
+            ),
         },
     ),
     Row(

@@ -452,11 +452,6 @@ def test_redis_slow(stack, user):
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Redis down: every capability answers 500 (login, reads, writes, refresh, export); "
-    "no fallback to PayEx, per-process throttle or database sessions yet",
-)
 def test_redis_down(stack, user):
     row = ROW_BY_KEY["redis_down"]
     for _ in range(CYCLES):
@@ -507,11 +502,6 @@ def test_beat_down(stack, user):
     run_row(stack, user, "beat_down", lambda: None, lambda: None)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="database down: every capability answers 500 with a traceback in the log, "
-    "not 503 problem+json",
-)
 def test_database_down(stack, user):
     if stack.db_proxy is None:
         pytest.skip(f"the database row needs PostgreSQL: {stack.postgres_missing}")
