@@ -8,6 +8,9 @@ and how an export whose task was never sent or whose worker died is picked up ag
   progress, at least every EXPORT_STALL_SECONDS / 4) is older than this lost its worker;
   the next recovery queues it again as a new attempt. Bound: a dead worker's export is
   picked up again within EXPORT_STALL_SECONDS + EXPORT_RECOVER_INTERVAL (3 min).
+  Beats are written before each set and every thousand rows, so the window must
+  outlast the slowest upstream load of one set (its requests are bounded by
+  PAYEX_REQUEST_DEADLINE each).
 - EXPORT_MAX_ATTEMPTS (3): attempts before such an export is failed with the reason
   `worker-lost` (the user then starts a new one).
 """
