@@ -22,9 +22,10 @@ from . import services
     time_limit=settings.EXPORT_TASK_TIME_LIMIT,
     max_retries=settings.EXPORT_TASK_MAX_RETRIES,
 )
-def export_customer_usage(self, export_id: str, attempt: int | None = None) -> str:
+def export_customer_usage(self, export_id: str, attempt: int = 1) -> str:
     """Run one attempt of an export; transient upstream errors are retried with backoff
-    and jitter. Messages sent before attempts existed carry the export id alone."""
+    and jitter. Messages sent before attempts existed carry the export id alone: they
+    were sent for the first attempt."""
     try:
         export = services.export_run(
             export_id=export_id,

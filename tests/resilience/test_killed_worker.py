@@ -49,6 +49,10 @@ def worker_process(name: str, export_root: Path):
         "SANDBOX_TEST_PORT": str(django_settings.SANDBOX_TEST_PORT),
         "EXPORT_ROOT": str(export_root),
         "EXPORT_STALL_SECONDS": str(STALL_SECONDS),
+        # The killed worker's single-flight locks (billing_bff.caching) outlive it by
+        # these timeouts (+5 s): short ones let the second worker load sooner.
+        "PAYEX_CONNECT_TIMEOUT": "1",
+        "PAYEX_READ_TIMEOUT": "2",
     }
     with tempfile.TemporaryFile(prefix="worker-") as log:
         process = subprocess.Popen(

@@ -26,7 +26,7 @@ from billing_bff.redis import get_redis
 from config.celery import app
 from exports import services as exports
 from exports.models import Export
-from exports.tasks import recover_exports
+from exports.tasks import export_customer_usage, recover_exports
 from overview.tasks import refresh_customer
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +133,8 @@ def test_a_running_export_without_a_heartbeat_is_queued_again_as_its_next_attemp
     late = exports.export_run(export_id=body["id"], attempt=1)
     assert (late.status, late.attempt, late.heartbeat_at) == ("queued", 2, None)
     # Nor does the one-argument form of a message sent before attempts existed.
-    assert exports.export_run(export_id=body["id"], attempt=None).status == "done"
+    assert export_customer_usage.apply(args=(body["id"],)).get() == "queued"
+    assert exports.export_run(export_id=body["id"], attempt=2).status == "done"
     done = Export.objects.get(pk=body["id"])
     assert (done.status, done.attempt, done.percent) == ("done", 2, 100)
     assert exports.export_run(export_id=body["id"], attempt=2).finished_at == done.finished_at
