@@ -11,6 +11,14 @@ releases its lock. A lock whose task is still `queued` past its expiry (plus
 REFRESH_STALE_MARGIN) was stranded (its message lost, no worker consuming), so the next
 request takes the lock over and queues a fresh refresh.
 
+A task that starts running re-arms its lock (`refresh_started`), so from then on the
+lock's age is the time since the run started. A hard time limit
+(REFRESH_TASK_TIME_LIMIT) means no live run lasts longer: a lock whose task is still
+`running` past REFRESH_TASK_TIME_LIMIT + REFRESH_STALE_MARGIN (2 min by default) lost
+its worker (killed, machine gone); the next request reports it `failed` and takes the
+lock over at once instead of waiting out the lock's lifetime. Should that task's message
+be redelivered (acks_late), its run finds the lock another's and does nothing.
+
 The task itself is the overview app's (it reloads documents of all three areas); it is
 sent by its name, so nothing here imports an app.
 
@@ -73,6 +81,19 @@ return 0
 """
 
 
+# At the start of a run: re-arm the lock if it is ours (1), say whether there is none (0)
+# or it is another task's (-1, the run was taken over).
+_START = """
+local held = redis.call('get', KEYS[1])
+if held == ARGV[1] then
+  redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  return 1
+end
+if held then return -1 end
+return 0
+"""
+
+
 def _lock_key(ledger_no: str, customer_no: str, resource: str) -> str:
     return key("refresh-lock", ledger_no, customer_no, resource)
 
@@ -100,12 +121,12 @@ def queue_refresh(
         if running is None:
             return task_id, False  # released between the two calls
         held = running.decode()
-        if not _stranded(r, ledger_no, customer_no, held, left_ms=left_ms) or not r.eval(
-            _TAKE_OVER, 1, lock, held, task_id, lock_seconds()
-        ):
+        ended = _stranded(r, ledger_no, customer_no, held, left_ms=left_ms)
+        if ended is None or not r.eval(_TAKE_OVER, 1, lock, held, task_id, lock_seconds()):
             return held, False
-        # Its message can no longer run: a worker receiving it discards it as expired.
-        set_status(ledger_no=ledger_no, customer_no=customer_no, task_id=held, status="expired")
+        # Queued: its message can no longer run (a worker receiving it discards it as
+        # expired). Running: its worker died; a redelivery finds the lock another's.
+        set_status(ledger_no=ledger_no, customer_no=customer_no, task_id=held, status=ended)
     r.set(_status_key(ledger_no, customer_no, task_id), "queued", ex=lock_seconds() + 3600)
     current_app.send_task(
         REFRESH_TASK,
@@ -116,17 +137,48 @@ def queue_refresh(
     return task_id, True
 
 
-def _stranded(r, ledger_no: str, customer_no: str, task_id: str, *, left_ms: int) -> bool:
-    """Whether the lock's task is still queued past its expiry (and the margin): its
-    message was lost or no worker took it in time, and none will ever run it.
+def _stranded(r, ledger_no: str, customer_no: str, task_id: str, *, left_ms: int) -> str | None:
+    """What to report for the lock's task if it was stranded (None: it was not).
 
-    The lock was set when the task was queued, for lock_seconds(): its age is what its
-    remaining lifetime (`left_ms`, PTTL) says. Only an old lock costs a status read.
+    - still `queued` past its expiry (and the margin): its message was lost or no
+      worker took it in time, and none will ever run it: `expired`;
+    - still `running` past the hard time limit (and the margin) since its run started:
+      its worker died: `failed`;
+    - already ended (its worker died between reporting and releasing): as it is.
+
+    The lock was set (or re-armed by `refresh_started`) for lock_seconds(): its age is
+    what its remaining lifetime (`left_ms`, PTTL) says. Only an old lock costs a status
+    read.
     """
     age = lock_seconds() - left_ms / 1000
-    if left_ms < 0 or age <= settings.REFRESH_TASK_EXPIRES + settings.REFRESH_STALE_MARGIN:
+    queued_for = settings.REFRESH_TASK_EXPIRES + settings.REFRESH_STALE_MARGIN
+    running_for = running_bound()
+    if left_ms < 0 or age <= min(queued_for, running_for):
+        return None
+    value = r.get(_status_key(ledger_no, customer_no, task_id))
+    status = value.decode() if value is not None else None
+    if status == "queued" and age > queued_for:
+        return "expired"
+    if status == "running" and age > running_for:
+        return "failed"
+    if status in ("done", "failed", "expired"):
+        return status
+    return None
+
+
+def running_bound() -> int:
+    """Seconds after its start past which a run still `running` lost its worker."""
+    return settings.REFRESH_TASK_TIME_LIMIT + settings.REFRESH_STALE_MARGIN
+
+
+def refresh_started(*, ledger_no: str, customer_no: str, resource: str, task_id: str) -> bool:
+    """A run begins: status `running`, its lock re-armed. False when the lock is another
+    task's (this one was taken over as stranded): the run must do nothing."""
+    lock = _lock_key(ledger_no, customer_no, resource)
+    if get_redis().eval(_START, 1, lock, task_id, lock_seconds()) < 0:
         return False
-    return r.get(_status_key(ledger_no, customer_no, task_id)) == b"queued"
+    set_status(ledger_no=ledger_no, customer_no=customer_no, task_id=task_id, status="running")
+    return True
 
 
 def refresh_queuer(access: CustomerAccess, *, resource: str) -> Callable[[], None]:

@@ -44,6 +44,14 @@ class Export(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"), default=0)
     failure_reason = models.CharField(_("failure reason"), max_length=40, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    # Which run of the export is the current one: a task carries the attempt it was sent
+    # for, and a run of an older attempt (a message redelivered late) does nothing.
+    attempt = models.PositiveSmallIntegerField(_("attempt"), default=1)
+    # When the current attempt's task was handed to the broker; null until then (the
+    # broker was down when the row committed): exports.services.exports_recover sends it.
+    sent_at = models.DateTimeField(_("task sent"), null=True, blank=True)
+    # Written with the progress while running: one too old lost its worker.
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
 
@@ -55,6 +63,7 @@ class Export(models.Model):
         indexes = [
             models.Index(fields=["ledger_no", "customer_no", "-created_at"]),
             models.Index(fields=["status", "expires_at"]),
+            models.Index(fields=["status", "heartbeat_at"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -8,7 +8,15 @@ EXPORT_ZIP_THRESHOLD_BYTES is delivered zipped (deflate).
 
 - `export_create`: a queued row, an audit entry, and the task queued once the row is
   committed. While an export of the customer is queued or running, asking again answers
-  that one: a second click must not cost a second full read of the upstream.
+  that one: a second click must not cost a second full read of the upstream. A broker
+  that is down fails no request: the row stays unsent (`sent_at` null) and is sent later.
+- `exports_recover` (beat, every EXPORT_RECOVER_INTERVAL): sends queued rows whose task
+  could not be sent, and queues again, as the next `attempt`, a running export whose
+  heartbeat (written with its progress) is older than EXPORT_STALL_SECONDS: its worker
+  died (kill -9, lost machine). So a dead worker's export is picked up again within
+  EXPORT_STALL_SECONDS + EXPORT_RECOVER_INTERVAL; after EXPORT_MAX_ATTEMPTS it is failed
+  with the reason `worker-lost`, and the user's next request starts a new one. Each task
+  carries its attempt: a run of an attempt that is no longer the row's does nothing.
 - `export_run`: reads through the same cache as the API (usage.selectors) under the
   customer's system access and streams each set out of Redis in chunks
   (usage.store.iter_view), so memory does not grow with the customer. The file is
@@ -80,6 +88,11 @@ ABANDONED_AFTER = timedelta(hours=6)
 _TEMP_SUFFIX = ".part"
 _ORDER = store.Query(sort="time")
 
+# The reason a user reads on an export whose worker died EXPORT_MAX_ATTEMPTS times.
+WORKER_LOST = "worker-lost"
+# Sending a task when the broker is down: a few quick tries, then the request goes on.
+_SEND_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+
 ProgressCallback = Callable[[int], None]
 
 
@@ -89,7 +102,14 @@ class IncompleteSet(Exception):
 
 # --- create -----------------------------------------------------------------------------
 def export_create(*, access: CustomerAccess) -> tuple[Export, bool]:
-    """(the export, whether it is new). Queues the task; audits the request either way."""
+    """(the export, whether it is new). Queues the task; audits the request either way.
+
+    A running export whose worker died (its heartbeat older than EXPORT_STALL_SECONDS) is
+    not answered as the one in flight: it is queued again here as its next attempt (what
+    exports_recover would do), or, its attempts used up, failed, and a new export starts.
+    """
+    now = timezone.now()
+    send = None
     with transaction.atomic():
         running = (
             Export.objects.select_for_update()
@@ -97,29 +117,115 @@ def export_create(*, access: CustomerAccess) -> tuple[Export, bool]:
                 ledger_no=access.ledger_no,
                 customer_no=access.customer_no,
                 status__in=(Export.Status.QUEUED, Export.Status.RUNNING),
-                created_at__gt=timezone.now() - ABANDONED_AFTER,
+                created_at__gt=now - ABANDONED_AFTER,
             )
             .first()
         )
+        if running is not None and _stalled(running, now):
+            running = _take_over(running, now)
+            if running is not None:
+                send = running.attempt
+        elif running is not None and _unsent(running, now):
+            send = running.attempt  # its task could not be sent: try again now
         new = running is None
         export = running or Export.objects.create(
             ledger_no=access.ledger_no,
             customer_no=access.customer_no,
             requested_by=access.user,
         )
+        if new:
+            send = export.attempt
         audit(
             access=access,
             action="customer.export",
             details={"exportId": str(export.id), "new": new},
         )
-        if new:
-            # Only a committed row can be found by the worker.
-            transaction.on_commit(lambda: _queue(export.id))
+        if send is not None:
+            # Only a committed row can be found by the worker. A broker that is down
+            # fails no request: the row stays unsent and exports_recover sends it.
+            transaction.on_commit(lambda: _send(export.id, send))
     return export, new
 
 
-def _queue(export_id: UUID) -> None:
-    current_app.send_task(EXPORT_TASK, args=(str(export_id),))
+def _send(export_id: UUID, attempt: int) -> bool:
+    """Hand the attempt's task to the broker; record when. False when the broker refused."""
+    try:
+        current_app.send_task(
+            EXPORT_TASK,
+            args=(str(export_id), attempt),
+            retry=True,
+            retry_policy=_SEND_RETRY,
+        )
+    except Exception as exc:  # the broker down or unreachable: sent later by recovery
+        logger.warning("export task not sent: %s", type(exc).__name__)
+        return False
+    Export.objects.filter(pk=export_id, attempt=attempt, sent_at__isnull=True).update(
+        sent_at=timezone.now()
+    )
+    return True
+
+
+def _unsent(export: Export, now: datetime) -> bool:
+    return (
+        export.status == Export.Status.QUEUED
+        and export.sent_at is None
+        and export.created_at <= now - timedelta(seconds=settings.EXPORT_SEND_GRACE)
+    )
+
+
+def _stalled(export: Export, now: datetime) -> bool:
+    """Running with a heartbeat older than EXPORT_STALL_SECONDS: its worker is gone."""
+    if export.status != Export.Status.RUNNING:
+        return False
+    beat = export.heartbeat_at or export.sent_at or export.created_at
+    return beat <= now - timedelta(seconds=settings.EXPORT_STALL_SECONDS)
+
+
+def _take_over(export: Export, now: datetime) -> Export | None:
+    """A stalled export queued again as its next attempt (the caller sends it), or failed
+    with `worker-lost` when its attempts are used up (None then)."""
+    stale = Export.objects.filter(pk=export.pk, attempt=export.attempt, status=export.status)
+    if export.attempt >= settings.EXPORT_MAX_ATTEMPTS:
+        stale.update(status=Export.Status.FAILED, failure_reason=WORKER_LOST, finished_at=now)
+        logger.warning("export failed reason=%s attempts=%d", WORKER_LOST, export.attempt)
+        return None
+    if not stale.update(
+        status=Export.Status.QUEUED, attempt=export.attempt + 1, sent_at=None, heartbeat_at=None
+    ):
+        return None  # taken over meanwhile
+    logger.warning("export worker lost: queued again as attempt %d", export.attempt + 1)
+    return Export.objects.get(pk=export.pk)
+
+
+def exports_recover(*, now: datetime | None = None) -> dict[str, int]:
+    """Send what could not be sent; queue again what lost its worker (the beat task).
+
+    An export whose worker died is picked up again within EXPORT_STALL_SECONDS +
+    EXPORT_RECOVER_INTERVAL of its last heartbeat.
+    """
+    now = now or timezone.now()
+    active = Export.objects.filter(created_at__gt=now - ABANDONED_AFTER)
+    sent = requeued = failed = 0
+    unsent = active.filter(
+        status=Export.Status.QUEUED,
+        sent_at__isnull=True,
+        created_at__lte=now - timedelta(seconds=settings.EXPORT_SEND_GRACE),
+    )
+    for export in unsent:
+        sent += _send(export.id, export.attempt)
+    for export in active.filter(status=Export.Status.RUNNING):
+        if not _stalled(export, now):
+            continue
+        with transaction.atomic():
+            taken = _take_over(export, now)
+        if taken is None:
+            failed += Export.objects.filter(pk=export.pk, status=Export.Status.FAILED).exists()
+            continue
+        requeued += 1
+        _send(taken.id, taken.attempt)
+    if sent or requeued or failed:
+        logger.info("exports recover sent=%d requeued=%d failed=%d", sent, requeued, failed)
+    return {"sent": sent, "requeued": requeued, "failed": failed}
 
 
 # --- run --------------------------------------------------------------------------------
@@ -136,8 +242,10 @@ class _Progress:
 
     def __init__(self, export: Export, on_progress: ProgressCallback | None) -> None:
         self.export_id = export.id
+        self.attempt = export.attempt
         self.written = export.percent
         self.last_write = 0.0
+        self.last_beat = time.monotonic()
         self.on_progress = on_progress
         self.total = 1
         self.done = 0
@@ -150,33 +258,61 @@ class _Progress:
         self.done = min(self.total, self.done + weight)
         self.to(_PLAN_PERCENT + (_DATA_PERCENT - _PLAN_PERCENT) * self.done // self.total)
 
+    def beat(self) -> None:
+        """The heartbeat alone, when one is due (between progress writes)."""
+        if time.monotonic() - self.last_beat >= _beat_interval():
+            self._mine().update(heartbeat_at=timezone.now())
+            self.last_beat = time.monotonic()
+
     def to(self, percent: int) -> None:
         now = time.monotonic()
         if percent <= self.written or now - self.last_write < PROGRESS_INTERVAL:
+            self.beat()
             return
-        Export.objects.filter(pk=self.export_id, percent__lt=percent).update(percent=percent)
-        self.written, self.last_write = percent, now
+        self._mine().filter(percent__lt=percent).update(
+            percent=percent, heartbeat_at=timezone.now()
+        )
+        self.written, self.last_write, self.last_beat = percent, now, now
         if self.on_progress is not None:
             self.on_progress(percent)
+
+    def _mine(self):
+        return Export.objects.filter(pk=self.export_id, attempt=self.attempt)
+
+
+def _beat_interval() -> float:
+    # Four beats per stall window: a run is never taken for dead while it writes.
+    return settings.EXPORT_STALL_SECONDS / 4
 
 
 def export_run(
     *,
     export_id: UUID | str,
+    attempt: int | None = None,
     may_retry: bool = False,
     on_progress: ProgressCallback | None = None,
 ) -> Export:
     """Run one export to its end (the task's body). Returns the row as it ended.
 
-    `may_retry`: a transient upstream error is raised for the caller to retry later
-    instead of failing the export. `on_progress` is called with each percent written.
+    `attempt`: the attempt the task was sent for (None: the row's current one). A run of
+    an attempt that is no longer the row's, or of a row done, failed or expired, does
+    nothing: an acks_late message redelivered after the export was taken over or ended
+    never runs it twice. `may_retry`: a transient upstream error is raised for the
+    caller to retry later instead of failing the export. `on_progress` is called with
+    each percent written.
     """
     export = Export.objects.get(pk=export_id)
-    if not export.active:
-        return export  # done, failed or expired: a redelivered message changes nothing
-    Export.objects.filter(pk=export.pk, status=Export.Status.QUEUED).update(
-        status=Export.Status.RUNNING
-    )
+    if attempt is None:
+        attempt = export.attempt
+    claimed = Export.objects.filter(
+        pk=export.pk,
+        attempt=attempt,
+        status__in=(Export.Status.QUEUED, Export.Status.RUNNING),
+    ).update(status=Export.Status.RUNNING, heartbeat_at=timezone.now())
+    if not claimed:
+        logger.info("export run skipped: attempt %d is not current", attempt)
+        return Export.objects.get(pk=export.pk)
+    export.refresh_from_db()
     access = caching.enter(system_access(export.ledger_no, export.customer_no), mark_active=False)
     progress = _Progress(export, on_progress)
     temp = _temp_path(export)
@@ -211,7 +347,7 @@ def export_run(
         _fail(export, reason="internal-error")
         raise
     now = timezone.now()
-    Export.objects.filter(pk=export.pk).update(
+    Export.objects.filter(pk=export.pk).exclude(status=Export.Status.EXPIRED).update(
         status=Export.Status.DONE,
         percent=100,
         rows=rows,
@@ -228,9 +364,10 @@ def export_run(
 
 def _fail(export: Export, *, reason: str) -> Export:
     logger.warning("export failed reason=%s", reason)
-    Export.objects.filter(pk=export.pk).exclude(status=Export.Status.DONE).update(
-        status=Export.Status.FAILED, failure_reason=reason, finished_at=timezone.now()
-    )
+    # Only the current attempt's run fails it: a taken-over run leaves the next alone.
+    Export.objects.filter(pk=export.pk, attempt=export.attempt).exclude(
+        status=Export.Status.DONE
+    ).update(status=Export.Status.FAILED, failure_reason=reason, finished_at=timezone.now())
     return Export.objects.get(pk=export.pk)
 
 
@@ -295,6 +432,7 @@ def _write_csv(
         writer = csv.writer(handle)
         writer.writerow(COLUMNS)
         for part in parts:
+            progress.beat()
             set_key, summary = _loaded_set(access, part)
             lead = (part.source, part.invoice_no or "", part.subscription_no)
             written = advanced = 0

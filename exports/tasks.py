@@ -22,11 +22,15 @@ from . import services
     time_limit=settings.EXPORT_TASK_TIME_LIMIT,
     max_retries=settings.EXPORT_TASK_MAX_RETRIES,
 )
-def export_customer_usage(self, export_id: str) -> str:
-    """Run one export; transient upstream errors are retried with backoff and jitter."""
+def export_customer_usage(self, export_id: str, attempt: int = 1) -> str:
+    """Run one attempt of an export; transient upstream errors are retried with backoff
+    and jitter. Messages sent before attempts existed carry the export id alone: they
+    were sent for the first attempt."""
     try:
         export = services.export_run(
-            export_id=export_id, may_retry=self.request.retries < self.max_retries
+            export_id=export_id,
+            attempt=attempt,
+            may_retry=self.request.retries < self.max_retries,
         )
     except (*TRANSIENT, services.IncompleteSet) as exc:
         countdown = retry_countdown(self.request.retries)
@@ -37,3 +41,9 @@ def export_customer_usage(self, export_id: str) -> str:
 @shared_task(name="usage.tasks.cleanup_exports", ignore_result=True)
 def cleanup_exports() -> dict:
     return services.exports_cleanup()
+
+
+@shared_task(name="usage.tasks.recover_exports", ignore_result=True)
+def recover_exports() -> dict:
+    """Beat, every EXPORT_RECOVER_INTERVAL: send unsent exports, re-queue stalled ones."""
+    return services.exports_recover()

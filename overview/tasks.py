@@ -4,7 +4,9 @@
   subscriptions and invoices) into Redis. Deduplicated by billing_bff.refresh, expires
   if it waited past its use, retries transient upstream errors with backoff and
   jitter, has soft and hard time limits, and is safe to run twice (acks_late: a
-  reload just writes the same data again).
+  reload just writes the same data again). A run whose worker died is taken over by
+  the next request REFRESH_TASK_TIME_LIMIT + REFRESH_STALE_MARGIN after it started
+  (billing_bff.refresh); its redelivered message then does nothing.
 - refresh_active_customers: the beat job; queues refresh_customer for every customer
   looked at within USAGE_ACTIVE_WINDOW_SECONDS.
 - release_revoked_refresh (on Celery's task_revoked): a refresh the worker discarded
@@ -47,7 +49,9 @@ logger = logging.getLogger(__name__)
 def refresh_customer(self, ledger_no: str, customer_no: str, resource: str = "unbilled") -> int:
     task_id = self.request.id
     ids = {"ledger_no": ledger_no, "customer_no": customer_no, "task_id": task_id}
-    refresh.set_status(**ids, status="running")
+    if not refresh.refresh_started(**ids, resource=resource):
+        logger.info("refresh skipped: taken over as stranded")
+        return 0
     access = caching.enter(system_access(ledger_no, customer_no), mark_active=False)
     try:
         with deadline(settings.REFRESH_TASK_SOFT_TIME_LIMIT):

@@ -6,6 +6,7 @@ follows its fresh window, so both come from config.settings.cache.
 
 from .cache import REDIS_URL, UNBILLED_FRESH_SECONDS
 from .environment import env
+from .exports import EXPORT_RECOVER_INTERVAL
 
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL)
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=REDIS_URL)
@@ -21,6 +22,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_TASK_ROUTES = {
     "usage.tasks.refresh_*": {"queue": "refresh"},
     "usage.tasks.export_*": {"queue": "export"},
+    "usage.tasks.recover_exports": {"queue": "export"},
 }
 REFRESH_TASK_SOFT_TIME_LIMIT = env.int("REFRESH_TASK_SOFT_TIME_LIMIT", default=60)
 REFRESH_TASK_TIME_LIMIT = env.int("REFRESH_TASK_TIME_LIMIT", default=90)
@@ -36,6 +38,13 @@ CELERY_BEAT_SCHEDULE = {
         "task": "usage.tasks.refresh_active_customers",
         "schedule": float(UNBILLED_FRESH_SECONDS),
         "options": {"expires": UNBILLED_FRESH_SECONDS},
+    },
+    # Sends exports whose task could not be sent, re-queues those whose worker died
+    # (exports.services.exports_recover).
+    "recover-exports": {
+        "task": "usage.tasks.recover_exports",
+        "schedule": float(EXPORT_RECOVER_INTERVAL),
+        "options": {"expires": EXPORT_RECOVER_INTERVAL},
     },
     "cleanup-exports": {
         "task": "usage.tasks.cleanup_exports",

@@ -12,6 +12,9 @@ import pytest
 
 from tests.fixtures.stack import Stack, StackError, postgres_reachable
 
+# The usage area's customers and owners, for the stranded-work tests.
+from tests.usage.conftest import api, big_customer, owner_of, small_customer  # noqa: F401
+
 FULL = os.environ.get("RESILIENCE_FULL", "") not in ("", "0", "false")
 CYCLES = 3 if FULL else 1
 # Extra seconds a fault is held, with sweeps running, before it is cleared.
