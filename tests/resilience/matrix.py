@@ -133,7 +133,7 @@ ROWS: list[Row] = [
             **NORMAL,
             "export": _cell(200, "the export's status readable (queued/running/failed)"),
         },
-        lost="nothing once recovery re-runs the export (xfail until it does)",
+        lost="nothing: the recovery re-runs the export as its next attempt",
     ),
     Row(
         "beat_down",
