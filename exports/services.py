@@ -15,7 +15,9 @@ EXPORT_ZIP_THRESHOLD_BYTES is delivered zipped (deflate).
   heartbeat (written with its progress) is older than EXPORT_STALL_SECONDS: its worker
   died (kill -9, lost machine). So a dead worker's export is picked up again within
   EXPORT_STALL_SECONDS + EXPORT_RECOVER_INTERVAL; after EXPORT_MAX_ATTEMPTS it is failed
-  with the reason `worker-lost`, and the user's next request starts a new one. Each task
+  with the reason `worker-lost`, and the user's next request starts a new one. A queued
+  export whose task was sent EXPORT_STALL_SECONDS ago and never started (its message
+  lost with a Redis that went away) is sent again the same way. Each task
   carries its attempt: a run of an attempt that is no longer the row's does nothing.
 - `export_run`: reads through the same cache as the API (usage.selectors) under the
   customer's system access and streams each set out of Redis in chunks
@@ -57,7 +59,7 @@ from django.utils import timezone
 
 from billing_bff import caching
 from billing_bff.access import CustomerAccess, audit, system_access
-from billing_bff.problems import NotFound, Problem
+from billing_bff.problems import DEPENDENCY_ERRORS, NotFound, Problem
 from billing_bff.upstream.deadline import deadline
 from invoices import selectors as invoice_selectors
 from usage import selectors as usage_selectors
@@ -174,18 +176,25 @@ def _unsent(export: Export, now: datetime) -> bool:
 
 
 def _stalled(export: Export, now: datetime) -> bool:
-    """Running with a heartbeat older than EXPORT_STALL_SECONDS: its worker is gone."""
+    """Running with a heartbeat older than EXPORT_STALL_SECONDS: its worker is gone. Or
+    queued that long after its task was sent: its message may have been lost (a worker
+    took it as Redis went away), so it is sent again as the next attempt (the old message,
+    should it still run, then does nothing)."""
+    stall = now - timedelta(seconds=settings.EXPORT_STALL_SECONDS)
+    if export.status == Export.Status.QUEUED:
+        return export.sent_at is not None and export.sent_at <= stall
     if export.status != Export.Status.RUNNING:
         return False
-    beat = export.heartbeat_at or export.sent_at or export.created_at
-    return beat <= now - timedelta(seconds=settings.EXPORT_STALL_SECONDS)
+    return (export.heartbeat_at or export.sent_at or export.created_at) <= stall
 
 
 def _take_over(export: Export, now: datetime) -> Export | None:
     """A stalled export queued again as its next attempt (the caller sends it), or failed
     with `worker-lost` when its attempts are used up (None then)."""
     stale = Export.objects.filter(pk=export.pk, attempt=export.attempt, status=export.status)
-    if export.attempt >= settings.EXPORT_MAX_ATTEMPTS:
+    # Only runs that died count against the attempts; a message resent while it waited
+    # in a long queue does not.
+    if export.status == Export.Status.RUNNING and export.attempt >= settings.EXPORT_MAX_ATTEMPTS:
         stale.update(status=Export.Status.FAILED, failure_reason=WORKER_LOST, finished_at=now)
         logger.warning("export failed reason=%s attempts=%d", WORKER_LOST, export.attempt)
         return None
@@ -213,7 +222,7 @@ def exports_recover(*, now: datetime | None = None) -> dict[str, int]:
     )
     for export in unsent:
         sent += _send(export.id, export.attempt)
-    for export in active.filter(status=Export.Status.RUNNING):
+    for export in active.filter(status__in=(Export.Status.QUEUED, Export.Status.RUNNING)):
         if not _stalled(export, now):
             continue
         with transaction.atomic():
@@ -342,6 +351,11 @@ def export_run(
     except SoftTimeLimitExceeded:
         temp.unlink(missing_ok=True)
         return _fail(export, reason="time-limit")
+    except DEPENDENCY_ERRORS:
+        # Redis, the broker or the database went away mid-run: nothing the user did. The
+        # row stays running; once its heartbeat is stale, exports_recover queues it again.
+        temp.unlink(missing_ok=True)
+        raise
     except BaseException:
         temp.unlink(missing_ok=True)
         _fail(export, reason="internal-error")

@@ -29,6 +29,8 @@ STACK_ENV = {
     "CACHE_INVOICE_FRESH_SECONDS": "1",
     "CACHE_RECURRING_PRODUCTS_FRESH_SECONDS": "1",
     "PAYEX_BREAKER_COOLDOWN": "5",
+    # An export whose task could not be sent is sent by the recovery a second later.
+    "EXPORT_SEND_GRACE": "1",
 }
 
 
