@@ -12,9 +12,11 @@
   usage set, CSV, export download and refresh, compacted to one entry per window.
 - `system_access` is the access a background job reads a customer's data under.
 
-The access check reads the database and nothing else: the request's cache scope is
-entered afterwards by the bases of every customer route (billing_bff.web.api,
-billing_bff.web.pages), which resolve the access before the handler runs.
+The access check reads the user's principal (billing_bff.principal: a snapshot in
+Redis, checked against the user's generation in the same round trip, else the
+database) and nothing else: the request's cache scope is entered afterwards by the
+bases of every customer route (billing_bff.web.api, billing_bff.web.pages), which
+resolve the access before the handler runs.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ from django.conf import settings
 from django.http import HttpRequest
 from django_guid import get_guid
 
+from billing_bff import principal
 from billing_bff.caching import Scope
-from billing_bff.models import AuditLog, CustomerLink, Role
+from billing_bff.models import AuditLog, Role
 from billing_bff.problems import Conflict, Forbidden, NotFound
-from billing_bff.redis import get_redis, key
+from billing_bff.redis import customer_key, get_redis
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +56,7 @@ __all__ = [
     "system_access",
 ]
 
-AGENT_PERMISSION = "billing_bff.act_as_agent"
+AGENT_PERMISSION = principal.AGENT_PERMISSION
 # Where the browser pages keep the customer the user currently acts for.
 SESSION_CUSTOMER_KEY = "bff_customer_no"
 # PayEx customer numbers are digits; the bound keeps junk out of keys and upstream URLs.
@@ -136,23 +139,14 @@ def is_agent(user) -> bool:
 
     Superusers hold every permission, so an active staff superuser is an agent too.
     """
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and user.is_staff
-        and user.has_perm(AGENT_PERMISSION)
-    )
+    return bool(getattr(user, "is_authenticated", False) and principal.of_user(user).agent)
 
 
-def linked_customers(*, user) -> list[CustomerLink]:
+def linked_customers(*, user) -> list[principal.Link]:
     """The customers of the configured ledger this user is linked to, in menu order."""
     if not getattr(user, "is_authenticated", False):
         return []
-    return list(
-        CustomerLink.objects.filter(user=user, ledger_no=settings.PAYEX_OWNER_NO).order_by(
-            "display_name", "customer_no"
-        )
-    )
+    return list(principal.of_user(user).links)
 
 
 def get_customer_access(
@@ -173,20 +167,13 @@ def get_customer_access(
         raise NotFound()
     if not isinstance(customer_no, str) or not _CUSTOMER_NO.fullmatch(customer_no):
         raise NotFound()
-    # On every request, so kept cheap: (user, ledger, customer) is unique, so no ordering.
-    role = next(
-        iter(
-            CustomerLink.objects.filter(user=user, ledger_no=ledger_no, customer_no=customer_no)
-            .order_by()
-            .values_list("role", flat=True)[:1]
-        ),
-        None,
-    )
+    found = principal.of_user(user)
+    role = found.role_for(customer_no)
     if role is not None:
         access = CustomerAccess(
             user=user, ledger_no=ledger_no, customer_no=customer_no, role=role, channel=channel
         )
-    elif is_agent(user):
+    elif found.agent:
         access = CustomerAccess(
             user=user, ledger_no=ledger_no, customer_no=customer_no, role=AGENT, channel=channel
         )
@@ -203,8 +190,8 @@ def _audit_agent_open(*, access: CustomerAccess, session_ref: str | None) -> Non
     If Redis cannot answer, the entry is written anyway: too many is better than none.
     """
     scope = hashlib.sha256((session_ref or "").encode()).hexdigest()[:16]
-    seen_key = key(
-        "audit-open", access.user.pk, access.ledger_no, access.customer_no, access.channel, scope
+    seen_key = customer_key(
+        access.ledger_no, access.customer_no, "audit-open", access.user.pk, access.channel, scope
     )
     _audit_once(access, seen_key, window=settings.AGENT_OPEN_AUDIT_WINDOW, action="customer.open")
 
@@ -245,11 +232,11 @@ def audit_agent_read(access: CustomerAccess, action: str, **ids: str | None) -> 
         raise ValueError(f"unknown agent read {action!r}")
     named = {name: str(value) for name, value in ids.items() if value is not None}
     resource = "&".join(f"{name}={value}" for name, value in sorted(named.items()))
-    seen_key = key(
-        "audit-read",
-        access.user.pk,
+    seen_key = customer_key(
         access.ledger_no,
         access.customer_no,
+        "audit-read",
+        access.user.pk,
         action,
         hashlib.sha256(resource.encode()).hexdigest()[:16],
     )

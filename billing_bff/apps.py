@@ -6,7 +6,9 @@ class BillingBffConfig(AppConfig):
     name = "billing_bff"
 
     def ready(self) -> None:
-        from billing_bff import checks
+        from billing_bff import checks, principal
+
+        principal.connect_signals()
 
         if settings.SECRET_KEY_REQUIRE_STRONG:
             checks.refuse_weak_secret_key()

@@ -3,7 +3,9 @@
 Keys are built from the ledger, the customer the request was authorised for and that
 customer's generation number, never from a client's string alone:
 
-    {prefix}:c:{ledger}:{customerNo}:g{generation}:{kind}:{part}...
+    {prefix}:{c:{ledger}:{customerNo}}:g{generation}:{kind}:{part}...
+
+(the braces are the customer's hash tag, billing_bff.redis.customer_key).
 
 A successful write bumps the generation (one INCR, no key scans), so every cached read
 of that customer is left behind at once and expires on its own.
@@ -43,7 +45,7 @@ from django.conf import settings
 from billing_bff import activity
 from billing_bff import redis as shared_redis
 from billing_bff.problems import DEPENDENCY_ERRORS, ServiceUnavailable
-from billing_bff.redis import get_redis, key
+from billing_bff.redis import customer_key, get_redis
 from billing_bff.upstream.deadline import remaining
 from billing_bff.upstream.errors import UpstreamError, UpstreamNotFound, UpstreamTimeout
 
@@ -109,11 +111,11 @@ class Scope:
         return self.generation is None
 
     def key(self, kind: str, *parts: object) -> str:
-        return key("c", self.ledger_no, self.customer_no, f"g{self.generation}", kind, *parts)
+        return customer_key(self.ledger_no, self.customer_no, f"g{self.generation}", kind, *parts)
 
 
 def _generation_key(ledger_no: str, customer_no: str) -> str:
-    return key("gen", ledger_no, customer_no)
+    return customer_key(ledger_no, customer_no, "gen")
 
 
 def scope_for(*, ledger_no: str, customer_no: str) -> Scope:

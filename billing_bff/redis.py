@@ -81,3 +81,10 @@ def key(*parts: object) -> str:
     """A namespaced key; every part is the BFF's own value, never a raw client string."""
     prefix = settings.CACHES["default"].get("KEY_PREFIX", "bff")
     return ":".join([prefix, *(str(p) for p in parts)])
+
+
+def customer_key(ledger_no: str, customer_no: str, *parts: object) -> str:
+    """A key of one customer's: every key of a customer shares its hash tag
+    (`{c:<ledger>:<customer>}`), so multi-key reads and pipelines of one customer stay
+    on one slot of a Redis Cluster."""
+    return key(f"{{c:{ledger_no}:{customer_no}}}", *parts)

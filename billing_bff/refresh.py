@@ -42,7 +42,7 @@ from billing_bff.access import (
     narrow_operations,
     require_operation,
 )
-from billing_bff.redis import get_redis, key
+from billing_bff.redis import customer_key, get_redis
 from billing_bff.web.openapi import HrefField, shaped
 
 RESOURCES = ("unbilled", "all")
@@ -94,12 +94,13 @@ return 0
 """
 
 
-def _lock_key(ledger_no: str, customer_no: str, resource: str) -> str:
-    return key("refresh-lock", ledger_no, customer_no, resource)
+def lock_key(ledger_no: str, customer_no: str, resource: str) -> str:
+    """Where the customer's running refresh of `resource` is held (its task id)."""
+    return customer_key(ledger_no, customer_no, "refresh-lock", resource)
 
 
 def _status_key(ledger_no: str, customer_no: str, task_id: str) -> str:
-    return key("refresh-task", ledger_no, customer_no, task_id)
+    return customer_key(ledger_no, customer_no, "refresh-task", task_id)
 
 
 def lock_seconds() -> int:
@@ -114,7 +115,7 @@ def queue_refresh(
         raise ValueError(f"unknown refresh resource {resource!r}")
     r = get_redis()
     task_id = uuid.uuid4().hex
-    lock = _lock_key(ledger_no, customer_no, resource)
+    lock = lock_key(ledger_no, customer_no, resource)
     if not r.set(lock, task_id, nx=True, ex=lock_seconds()):
         # The lock's age is its lifetime so far: no second key to keep in step with it.
         running, left_ms = r.pipeline().get(lock).pttl(lock).execute()
@@ -174,7 +175,7 @@ def running_bound() -> int:
 def refresh_started(*, ledger_no: str, customer_no: str, resource: str, task_id: str) -> bool:
     """A run begins: status `running`, its lock re-armed. False when the lock is another
     task's (this one was taken over as stranded): the run must do nothing."""
-    lock = _lock_key(ledger_no, customer_no, resource)
+    lock = lock_key(ledger_no, customer_no, resource)
     if get_redis().eval(_START, 1, lock, task_id, lock_seconds()) < 0:
         return False
     set_status(ledger_no=ledger_no, customer_no=customer_no, task_id=task_id, status="running")
@@ -191,7 +192,7 @@ def refresh_queuer(access: CustomerAccess, *, resource: str) -> Callable[[], Non
 
 
 def release_refresh(*, ledger_no: str, customer_no: str, resource: str, task_id: str) -> None:
-    get_redis().eval(_RELEASE, 1, _lock_key(ledger_no, customer_no, resource), task_id)
+    get_redis().eval(_RELEASE, 1, lock_key(ledger_no, customer_no, resource), task_id)
 
 
 def set_status(*, ledger_no: str, customer_no: str, task_id: str, status: str) -> None:

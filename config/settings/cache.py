@@ -36,6 +36,12 @@ REDIS_URL = env.str("REDIS_URL", default="redis://127.0.0.1:6379/0")
 REDIS_CONNECT_TIMEOUT = env.float("REDIS_CONNECT_TIMEOUT", default=1.0)
 REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=3.0)
 REDIS_RETRY_SECONDS = env.float("REDIS_RETRY_SECONDS", default=5.0)
+# A user's principal (billing_bff.principal) is kept this long at most; every change to
+# the user, their links, groups or permissions leaves it behind at once before that.
+PRINCIPAL_TTL_SECONDS = env.int("PRINCIPAL_TTL_SECONDS", default=600)
+# API answers kept rendered (billing_bff.rendered): on by default; RENDERED_CACHE=false
+# turns it off (every warm request then builds its body again).
+RENDERED_CACHE = env.bool("RENDERED_CACHE", default=True)
 # Django's cache holds only the sessions' cached copies (cached_db: the database has
 # every session): django-redis's IGNORE_EXCEPTIONS makes a Redis outage a cache miss,
 # so sessions are read from and written to the database alone while Redis is away.

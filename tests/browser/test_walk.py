@@ -19,7 +19,8 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from billing_bff.models import CustomerLink
-from billing_bff.redis import get_redis, key
+from billing_bff.redis import get_redis
+from billing_bff.refresh import lock_key
 from billing_bff.upstream.client import PayExClient
 from overview.tasks import refresh_customer
 from tests.browser.conftest import DESKTOP, PHONE
@@ -128,7 +129,7 @@ def test_refresh_now_updates_the_sections_in_place(page: Page, live_server, fami
     progress = page.locator("[data-refresh-progress]")
     expect(progress).to_have_text("Väntar på faktureringssystemet…")
     # No worker runs in this test: the queued refresh runs here, as a worker would run it.
-    lock = key("refresh-lock", settings.PAYEX_OWNER_NO, family, "all")
+    lock = lock_key(settings.PAYEX_OWNER_NO, family, "all")
     for _ in range(100):  # the page shows its progress line before its POST has landed
         task_id = get_redis().get(lock)
         if task_id:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from billing_bff.redis import get_redis, key
+from billing_bff.refresh import lock_key
 from billing_bff.web.formatting import money
 from tests.customers.conftest import demo  # noqa: F401 - the demo world
 from tests.customers.test_pages import browser, post
@@ -117,12 +118,12 @@ def test_refresh_now_queues_one_refresh_and_answers_json_or_redirects(anna_page,
     assert body["status"] == "queued"
     assert body["statusUrl"] == f"/api/v1/customers/{demo.family}/refresh/{body['taskId']}"
     assert anna_page.get(body["statusUrl"]).json() == {"taskId": body["taskId"], "status": "queued"}
-    lock = get_redis().get(key("refresh-lock", "501", demo.family, "all"))
+    lock = get_redis().get(lock_key("501", demo.family, "all"))
     assert lock.decode() == body["taskId"]
     # Without script: back to the page it came from, with a message; still one refresh.
     second = post(anna_page, "/refresh/", {"next": "/subscriptions/x/usage/?page=2"})
     assert second.status_code == 302 and second["Location"] == "/subscriptions/x/usage/?page=2"
-    assert get_redis().get(key("refresh-lock", "501", demo.family, "all")) == lock
+    assert get_redis().get(lock_key("501", demo.family, "all")) == lock
     assert post(anna_page, "/refresh/", {"next": "https://evil.example/"})["Location"] == "/"
     assert anna_page.get("/refresh/").status_code == 405
 
