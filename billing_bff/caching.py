@@ -105,6 +105,15 @@ class Scope:
     customer_no: str
     generation: int | None  # None: Redis could not be read; every read goes upstream
     prefetched: dict = field(default_factory=dict, compare=False, repr=False)
+    # How many documents of the customer have been stored, as read on entry
+    # (billing_bff.rendered keeps a body only while neither this nor the generation moved).
+    stored: int | None = field(default=None, compare=False)
+    # What this scope's reads answered (billing_bff.rendered judges a body by them):
+    # every read started, and the answers of those that answered.
+    reads_started: int = field(default=0, compare=False)
+    reads: list = field(default_factory=list, compare=False, repr=False)
+    # Anything else read in the entry's round trip (`enter(..., also=key)`).
+    also: Any = field(default=None, compare=False, repr=False)
 
     @property
     def offline(self) -> bool:
@@ -118,6 +127,10 @@ def _generation_key(ledger_no: str, customer_no: str) -> str:
     return customer_key(ledger_no, customer_no, "gen")
 
 
+def _stored_key(ledger_no: str, customer_no: str) -> str:
+    return customer_key(ledger_no, customer_no, "stored")
+
+
 def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
     try:
         generation = int(get_redis().get(_generation_key(ledger_no, customer_no)) or 0)
@@ -127,10 +140,13 @@ def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
     return Scope(ledger_no=ledger_no, customer_no=customer_no, generation=generation)
 
 
-def enter(access, *, mark_active: bool = True):
+def enter(access, *, mark_active: bool = True, also: str | None = None):
     """The access with its cache scope, after one pipelined round trip to Redis that reads
     the customer's generation and, with `mark_active`, marks the customer looked at
     (billing_bff.activity) so the background refresh keeps its data warm.
+
+    `also` is one more key of the customer's to read in the same round trip (the
+    request's rendered body, billing_bff.rendered); its value lands in `scope.also`.
 
     Called by the entry points (billing_bff.web's bases, tasks) after the access check,
     never by it. Neither part may fail the request here: when Redis cannot answer, the
@@ -142,14 +158,21 @@ def enter(access, *, mark_active: bool = True):
         if mark_active:
             activity.mark_active(pipe, ledger_no=access.ledger_no, customer_no=access.customer_no)
         pipe.get(_generation_key(access.ledger_no, access.customer_no))
-        *marked, generation = pipe.execute(raise_on_error=False)
+        pipe.get(_stored_key(access.ledger_no, access.customer_no))
+        if also is not None:
+            pipe.get(also)
+        answers = pipe.execute(raise_on_error=False)
     except redis.RedisError as exc:
         shared_redis.failed(exc)
         return dataclasses.replace(access, scope=scope)
-    if marked and isinstance(marked[0], Exception):
-        logger.warning("could not mark a customer active: %s", type(marked[0]).__name__)
-    if not isinstance(generation, Exception):
+    if mark_active and isinstance(answers[0], Exception):
+        logger.warning("could not mark a customer active: %s", type(answers[0]).__name__)
+    generation, stored, *extra = answers[1:] if mark_active else answers
+    if not isinstance(generation, Exception) and not isinstance(stored, Exception):
         scope.generation = int(generation or 0)
+        scope.stored = int(stored or 0)
+        if extra and not isinstance(extra[0], Exception):
+            scope.also = extra[0]
     return dataclasses.replace(access, scope=scope)
 
 
@@ -234,6 +257,7 @@ class Cached:
     as_of: float
     stale: bool
     source: str  # "cache" | "upstream"
+    fresh_until: float = 0.0  # when the copy stops being fresh (set by read_through)
 
     @property
     def meta(self) -> dict:
@@ -260,13 +284,28 @@ def _read(
     return envelope["asOf"], envelope["data"]
 
 
-def store(cache_key: str, data: Any, *, windows: Freshness, as_of: float | None = None) -> float:
-    """Keep a copy for fresh + stale + the stale-if-error grace (none while Redis is away)."""
+def store(
+    cache_key: str,
+    data: Any,
+    *,
+    windows: Freshness,
+    as_of: float | None = None,
+    scope: Scope | None = None,
+) -> float:
+    """Keep a copy for fresh + stale + the stale-if-error grace (none while Redis is away).
+
+    With the scope the key belongs to, the customer's count of stored documents moves
+    too, so every body rendered from the older copies is left behind (billing_bff.rendered).
+    """
     as_of = time.time() if as_of is None else as_of
     ttl = windows.fresh + windows.stale + settings.CACHE_ERROR_GRACE_SECONDS
     payload = json.dumps({"asOf": as_of, "data": data}, separators=(",", ":"))
     try:
-        get_redis().set(cache_key, payload, ex=ttl)
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.set(cache_key, payload, ex=ttl)
+        if scope is not None:
+            pipe.incr(_stored_key(scope.ledger_no, scope.customer_no))
+        pipe.execute()
     except redis.RedisError as exc:
         shared_redis.failed(exc)
     return as_of
@@ -285,8 +324,18 @@ def read_through(
 
     `queue_refresh` queues the background refresh of a stale copy (a deduplicated
     Celery task); without one, a stale copy is reloaded in line like a cold one.
-    `mode` says where the copy may come from (Mode).
+    `mode` says where the copy may come from (Mode). The scope keeps what it answered.
     """
+    scope.reads_started += 1
+    cached = _read_through(
+        scope=scope, kind=kind, parts=parts, load=load, queue_refresh=queue_refresh, mode=mode
+    )
+    cached.fresh_until = cached.as_of + freshness(kind).fresh
+    scope.reads.append(cached)
+    return cached
+
+
+def _read_through(*, scope, kind, parts, load, queue_refresh, mode) -> Cached:
     if mode is RELOAD:
         return refresh(scope=scope, kind=kind, parts=parts, load=load)
     windows = freshness(kind)
@@ -318,7 +367,7 @@ def read_through(
     if mode is CACHE_ONLY:
         raise NotCached(kind)
     try:
-        return _load_single_flight(r, cache_key, windows=windows, load=load)
+        return _load_single_flight(r, cache_key, windows=windows, load=load, scope=scope)
     except UpstreamNotFound:
         raise
     except UpstreamError:
@@ -334,12 +383,12 @@ def refresh(*, scope: Scope, kind: str, parts: tuple = (), load: Callable[[], An
     data = load()
     if scope.offline:
         return Cached(data, time.time(), stale=False, source="upstream")
-    as_of = store(scope.key(kind, *parts), data, windows=freshness(kind))
+    as_of = store(scope.key(kind, *parts), data, windows=freshness(kind), scope=scope)
     return Cached(data, as_of, stale=False, source="upstream")
 
 
 def _load_single_flight(
-    r: redis.Redis, cache_key: str, *, windows: Freshness, load: Callable[[], Any]
+    r: redis.Redis, cache_key: str, *, windows: Freshness, load: Callable[[], Any], scope: Scope
 ) -> Cached:
     lock_timeout = settings.PAYEX_READ_TIMEOUT + settings.PAYEX_CONNECT_TIMEOUT + 5
     lock = r.lock(cache_key + ":lock", timeout=lock_timeout, blocking=False)
@@ -351,7 +400,7 @@ def _load_single_flight(
     if acquired:
         try:
             data = load()
-            as_of = store(cache_key, data, windows=windows)
+            as_of = store(cache_key, data, windows=windows, scope=scope)
             return Cached(data, as_of, stale=False, source="upstream")
         finally:
             with contextlib.suppress(redis.exceptions.LockError):

@@ -6,20 +6,27 @@ after DRF has authenticated the request (401 if not), the access is resolved fro
 `customerNo` URL argument (billing_bff.access, 404 for a customer the user may not
 see), then the customer's cache scope is entered (billing_bff.web.scoping), so a
 handler never runs, and nothing is read, for a customer the user may not see.
+
+A GET whose answer is kept rendered (billing_bff.rendered) is answered with those bytes
+right after the entry's round trip, which read them; a 200 built from fresh cached
+documents only is kept for the next one.
 """
 
 from __future__ import annotations
 
 from rest_framework import serializers
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
+from billing_bff import rendered
 from billing_bff.access import CustomerAccess, get_customer_access
 from billing_bff.caching import Cached
 from billing_bff.models import AuditLog
 
 from . import scoping
+from .middleware import body_etag
 from .openapi import shaped
 
 MAX_PAGE_SIZE = 200
@@ -84,11 +91,19 @@ def page_slice(items: list, *, page: int, page_size: int) -> list:
     return items[start : start + page_size]
 
 
+class _Answered(Exception):
+    """The request's answer was kept rendered: no handler runs."""
+
+    def __init__(self, response) -> None:
+        self.response = response
+
+
 class CustomerScopedAPIView(APIView):
     """Base of every /api/v1/customers/{customerNo}/… view (see the module docstring)."""
 
     customer_kwarg = "customerNo"
     access: CustomerAccess
+    rendered_key: str | None = None
 
     def initial(self, request: Request, *args, **kwargs) -> None:
         super().initial(request, *args, **kwargs)
@@ -98,13 +113,33 @@ class CustomerScopedAPIView(APIView):
             channel=AuditLog.Channel.API,
             session_ref=_api_session_ref(request),
         )
-        self.access = scoping.enter(access)
+        self.rendered_key = rendered.key_for(request, access)
+        self.access = scoping.enter(access, also=self.rendered_key)
+        if self.rendered_key is not None:
+            kept = rendered.answer(self.access.scope)
+            if kept is not None:
+                raise _Answered(kept)
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _Answered):
+            return exc.response
+        return super().handle_exception(exc)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         access = getattr(self, "access", None)
-        if access is not None:
-            scoping.finish(access, status_code=response.status_code)
+        if access is None:
+            return response
+        scoping.finish(access, status_code=response.status_code)
+        if (
+            self.rendered_key is not None
+            and isinstance(response, Response)
+            and response.status_code == 200
+            and response.data is not None
+        ):
+            response["ETag"] = body_etag(response.data)
+            response.render()
+            rendered.keep(self.rendered_key, access.scope, response)
         return response
 
 

@@ -71,9 +71,14 @@ class BodyETagMiddleware:
             and not response.streaming
             and not response.has_header("ETag")
         ):
-            canonical = json.dumps(_without_source(data), cls=JSONEncoder, separators=(",", ":"))
-            response["ETag"] = f'W/"{hashlib.sha256(canonical.encode()).hexdigest()[:32]}"'
+            response["ETag"] = body_etag(data)
         return response
+
+
+def body_etag(data) -> str:
+    """The weak ETag of an API body's data (BodyETagMiddleware's)."""
+    canonical = json.dumps(_without_source(data), cls=JSONEncoder, separators=(",", ":"))
+    return f'W/"{hashlib.sha256(canonical.encode()).hexdigest()[:32]}"'
 
 
 def _without_source(value):

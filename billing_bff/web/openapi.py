@@ -24,6 +24,7 @@ from __future__ import annotations
 import functools
 
 from drf_spectacular import openapi
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiExample,
@@ -38,6 +39,13 @@ from billing_bff import problems as p
 from billing_bff.idempotency import IdempotencyKeyReused
 from billing_bff.throttle import LoginThrottled
 from billing_bff.upstream import errors as upstream
+
+
+class PrincipalJWTScheme(SimpleJWTScheme):
+    """The bearer scheme (jwtAuth) of billing_bff.auth's simplejwt authentication."""
+
+    target_class = "billing_bff.auth.PrincipalJWTAuthentication"
+
 
 PROBLEM = "application/problem+json"
 JSON = "application/json"

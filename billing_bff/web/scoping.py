@@ -23,8 +23,8 @@ from billing_bff.redis import get_redis
 logger = logging.getLogger(__name__)
 
 
-def enter(access: CustomerAccess) -> CustomerAccess:
-    return caching.enter(access, mark_active=access.linked)
+def enter(access: CustomerAccess, *, also: str | None = None) -> CustomerAccess:
+    return caching.enter(access, mark_active=access.linked, also=also)
 
 
 def finish(access: CustomerAccess, *, status_code: int) -> None:

@@ -21,7 +21,7 @@ def quick_expiry(settings):
 
 
 def held_by() -> str | None:
-    value = get_redis().get(refresh._lock_key(IDS["ledger_no"], IDS["customer_no"], "unbilled"))
+    value = get_redis().get(refresh.lock_key(IDS["ledger_no"], IDS["customer_no"], "unbilled"))
     return value.decode() if value is not None else None
 
 

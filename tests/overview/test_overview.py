@@ -92,11 +92,9 @@ def test_a_warm_overview_is_built_in_the_request_thread(anna, demo, monkeypatch)
     assert all(body[name]["meta"]["source"] == "cache" for name in SECTIONS)
 
 
-def test_a_warm_overview_asks_redis_twice(anna, demo, monkeypatch):
-    """Its customer's activity mark with its generation, then the four documents at once."""
+def _redis_commands(monkeypatch) -> list:
     import redis
 
-    anna.get(url(demo.family))  # warms every section
     sent = []
     send = redis.connection.Connection.send_packed_command
 
@@ -105,9 +103,29 @@ def test_a_warm_overview_asks_redis_twice(anna, demo, monkeypatch):
         return send(self, command, *args, **kwargs)
 
     monkeypatch.setattr(redis.connection.Connection, "send_packed_command", counted)
+    return sent
+
+
+def test_a_warm_overview_asks_redis_twice(anna, demo, monkeypatch):
+    """The user's principal, then the entry's round trip (activity mark, generation,
+    count of stored documents and the kept rendered answer): its bytes are the answer."""
+    anna.get(url(demo.family))  # warms every section
+    built = anna.get(url(demo.family))  # built from the cache, and kept rendered
+    sent = _redis_commands(monkeypatch)
+    kept = anna.get(url(demo.family))
+    assert kept.content == built.content and kept["ETag"] == built["ETag"]
+    assert all(kept.json()[name]["meta"]["source"] == "cache" for name in SECTIONS)
+    assert len(sent) == 2, sent
+
+
+def test_a_warm_overview_built_again_reads_its_documents_at_once(anna, demo, monkeypatch, settings):
+    """Without the rendered answer: principal, entry, then the four documents at once."""
+    settings.RENDERED_CACHE = False
+    anna.get(url(demo.family))  # warms every section
+    sent = _redis_commands(monkeypatch)
     body = anna.get(url(demo.family)).json()
     assert all(body[name]["meta"]["source"] == "cache" for name in SECTIONS)
-    assert len(sent) == 2, sent
+    assert len(sent) == 3, sent
 
 
 def test_the_role_narrows_the_operations_of_each_section(bertil, demo):

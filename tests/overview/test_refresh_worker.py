@@ -57,7 +57,7 @@ def test_a_duplicate_refresh_is_skipped(worker, sandbox):
 def test_a_refresh_that_expired_in_the_queue_is_reported_and_frees_its_lock(sandbox, settings):
     (customer,) = small_customers(sandbox, 1)
     ids = {"ledger_no": "501", "customer_no": customer}
-    lock = services._lock_key("501", customer, "unbilled")
+    lock = services.lock_key("501", customer, "unbilled")
     settings.REFRESH_TASK_EXPIRES = 1
     task_id, queued = services.queue_refresh(**ids)
     assert queued

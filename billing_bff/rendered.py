@@ -1,0 +1,102 @@
+"""API answers kept rendered: a warm GET is its bytes out of Redis.
+
+A customer route's 200 answer to GET is kept, as the bytes it was sent with and its
+ETag, when every document it was built from came from the cache, fresh
+(billing_bff.caching records the reads of the request's scope). It is kept under the
+customer's hash tag, per role, language and URL (host, path and query, and the media
+type content negotiation chose):
+
+    {prefix}:{c:<ledger>:<customer>}:r:{role}:{language}:{digest of the URL}
+
+with a header saying what it was built from: the customer's generation, the count of
+documents stored for the customer, and when the first of its documents stops being
+fresh. The entry's round trip (billing_bff.caching.enter) reads it beside the
+generation and that count; it is answered only while both are unchanged (no write, no
+new copy of any of the customer's documents since) and it is still fresh, which is
+exactly when building it again would give the same bytes. Its TTL ends with its
+freshness; anything else answers the usual way.
+
+Only users' own customers (owners, viewers) are answered so: an agent's reads are
+audited one by one (billing_bff.access), so they take the full path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import time
+
+import redis
+from django.conf import settings
+from django.http import HttpResponse
+
+from billing_bff import redis as shared_redis
+from billing_bff.redis import customer_key, get_redis
+
+_SEPARATOR = b"\n"
+
+
+def key_for(request, access) -> str | None:
+    """The key of this GET's rendered answer, or None if it is never kept."""
+    if not settings.RENDERED_CACHE or request.method != "GET" or not access.linked:
+        return None
+    # The URL, and the media type content negotiation chose (a CSV by Accept header).
+    accepted = getattr(request, "accepted_media_type", "")
+    url = f"{request.get_host()}|{request.get_full_path()}|{accepted}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    language = getattr(request, "LANGUAGE_CODE", "") or "-"
+    return customer_key(access.ledger_no, access.customer_no, "r", access.role, language, digest)
+
+
+def answer(scope) -> HttpResponse | None:
+    """The kept answer read on entry (`scope.also`), if it may be answered now."""
+    raw = scope.also
+    if not raw or scope.offline:
+        return None
+    head, _, body = raw.partition(_SEPARATOR)
+    try:
+        header = json.loads(head)
+    except ValueError:
+        return None
+    if (
+        header.get("gen") != scope.generation
+        or header.get("stored") != scope.stored
+        or time.time() >= header.get("until", 0)
+    ):
+        return None
+    response = HttpResponse(body, content_type=header.get("type", "application/json"))
+    response["ETag"] = header["etag"]
+    response.rendered_from_cache = True
+    return response
+
+
+def keep(cache_key: str, scope, response) -> None:
+    """Keep a rendered 200 answer whose every read came fresh from the cache."""
+    reads = scope.reads
+    if (
+        scope.offline
+        or not reads
+        or scope.reads_started != len(reads)
+        or any(read.stale or read.source != "cache" for read in reads)
+        or response.status_code != 200
+        or response.streaming
+        or not response.has_header("ETag")
+    ):
+        return
+    until = min(read.fresh_until for read in reads)
+    ttl = math.ceil(until - time.time())
+    if ttl <= 0:
+        return
+    header = {
+        "gen": scope.generation,
+        "stored": scope.stored,
+        "until": until,
+        "etag": response["ETag"],
+        "type": response["Content-Type"],
+    }
+    value = json.dumps(header, separators=(",", ":")).encode() + _SEPARATOR + response.content
+    try:
+        get_redis().set(cache_key, value, ex=ttl)
+    except redis.RedisError as exc:
+        shared_redis.failed(exc)
