@@ -102,3 +102,15 @@ def redis_set_bytes(prefix: str, chosen: dict, owner_no: str) -> dict:
         "bytes_per_record": counted["bytes"] / records if records else float("nan"),
         "other_keys_of_subscription": apart,
     }
+
+
+def redis_pids() -> list[int]:
+    """The Redis server's pid when it runs on this machine (for its CPU), else none."""
+    from billing_bff.redis import get_redis
+
+    pid = int(get_redis().info("server").get("process_id", 0))
+    try:
+        ours = "redis" in Path(f"/proc/{pid}/comm").read_text()
+    except OSError:
+        ours = False
+    return [pid] if pid and ours else []

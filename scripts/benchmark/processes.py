@@ -32,6 +32,9 @@ class Processes:
         self.started.append((name, process))
         return process
 
+    def pid_of(self, name: str) -> int:
+        return next(process.pid for started, process in self.started if started == name)
+
     def log_tail(self, name: str) -> str:
         path = self.logs / f"{name}.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""

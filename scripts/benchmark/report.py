@@ -95,7 +95,8 @@ def _windows(results: dict) -> None:
     )
     say(
         f"  {'round':>5} {'route':12}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU/s':>7}"
-        f"{'share':>7}{'non-2xx':>8}{'sock err':>9}{'upstream':>9}{'log B':>7}  valid"
+        f"{'share':>7}{'non-2xx':>8}{'sock err':>9}{'upstream':>9}{'log B':>7}"
+        f"{'server':>7}{'redis':>6}{'others':>7}  valid"
     )
     every = sorted(
         (w for group in windows.values() for w in group), key=lambda w: (w["round"], w["url"])
@@ -110,9 +111,23 @@ def _windows(results: dict) -> None:
                 f"  {w['round']:>5} {w['route']:12}{w['rps']:>8.0f}{latency.get('50', 0):>8.2f}"
                 f"{latency.get('99', 0):>8.2f}{w['cpu_per_second']:>7.2f}"
                 f"{w['cpu_per_second'] / cores:>7.2f}{w['non_2xx']:>8}{w['socket_errors']:>9}"
-                f"{w['upstream_calls']:>9}{w['server_log_bytes']:>7}  "
+                f"{w['upstream_calls']:>9}{w['server_log_bytes']:>7}"
+                f"{w['cpu_per_second_by']['server']:>7.2f}{w['cpu_per_second_by']['redis']:>6.2f}"
+                f"{w['cpu_per_second_by']['others']:>7.2f}  "
                 + ("yes" if not w["problems"] else "NO: " + "; ".join(w["problems"]))
             )
+    others = [w["cpu_per_second_by"]["others"] for w in every]
+    server_cpu = [w["cpu_per_second_by"]["server"] for w in every]
+    say(
+        "  server / redis / others: CPU seconds per second of window of gunicorn (master and "
+        "workers), of Redis, and of every other process on the machine (not this run's)"
+    )
+    say(
+        f"  others used {sum(others) / len(others):.2f} CPU/s on average (max {max(others):.2f}) "
+        f"of {cores} cores: "
+        + ("the machine was shared during the windows" if max(others) > 0.1 else "quiet")
+        + f"; the server used {min(server_cpu):.2f}-{max(server_cpu):.2f} CPU/s"
+    )
     probes = results["probes_after_windows"]
     say(
         "  after the windows, one request each: "

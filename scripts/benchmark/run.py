@@ -9,7 +9,8 @@ from pathlib import Path
 
 from . import cold, data, goals, overview, pages, throughput, wrk
 from .common import HOST, OWNER_NO, SANDBOX_TOKEN, say
-from .memory import RssSampler, memory_of, redis_set_bytes, worker_pids
+from .cpu import CpuMeter
+from .memory import RssSampler, memory_of, redis_pids, redis_set_bytes, worker_pids
 from .processes import Processes, free_port, start_bff, start_sandbox
 from .report import machine
 
@@ -150,6 +151,14 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
         f"{args.window_seconds} s windows"
     )
     results["warm_probes"] = throughput.warm_up(routes, connections=args.connections)
+    meter = CpuMeter(
+        {
+            "server": [server.pid, *workers],
+            "redis": redis_pids(),
+            "sandbox": [procs.pid_of("sandbox")],
+            "script": [os.getpid()],
+        }
+    )
     with RssSampler(workers) as wrk_sampler:
         windows = throughput.windows(
             routes,
@@ -159,6 +168,7 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
             rounds=args.rounds,
             connections=args.connections,
             server_cores=server_cores,
+            cpu=meter,
         )
     memory["after the wrk windows"] = memory_of(workers)
     results["probes_after_windows"] = {

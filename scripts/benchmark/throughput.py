@@ -17,6 +17,7 @@ import requests
 
 from . import goals, wrk
 from .common import PAGE_SIZE
+from .cpu import CpuMeter
 
 WARM_UP_SECONDS = 1
 
@@ -91,8 +92,10 @@ def windows(
     rounds: int,
     connections: int,
     server_cores: int,
+    cpu: CpuMeter,
 ) -> dict[str, list[dict]]:
-    """`rounds` windows of `seconds` per route, round-robin; each window as a dict."""
+    """`rounds` windows of `seconds` per route, round-robin; each window as a dict, with
+    the CPU (seconds per second) of the processes `cpu` watches and of everything else."""
     names = list(routes)
     found: dict[str, list[dict]] = {name: [] for name in names}
     for index in range(rounds):
@@ -101,7 +104,9 @@ def windows(
             url, headers = routes[name]
             calls_before = upstream_calls(sandbox_url)
             log_before = server_log.stat().st_size
+            cpu.start()
             window = wrk.window(url, headers=headers, seconds=seconds, connections=connections)
+            used = cpu.stop(wrk_cpu_seconds=window.cpu_seconds)
             calls = upstream_calls(sandbox_url) - calls_before
             entry = {
                 **window.as_json(),
@@ -109,6 +114,7 @@ def windows(
                 "round": index + 1,
                 "upstream_calls": calls,
                 "server_log_bytes": server_log.stat().st_size - log_before,
+                "cpu_per_second_by": used,
             }
             entry["problems"] = goals.window_problems(
                 cpu_per_second=window.cpu_per_second,
