@@ -153,3 +153,10 @@ def test_any_non_2xx_answer_misses_goal_5():
     windows = {"bare": [window(1000)], "me": [window(900, non_2xx=1)]}
     rows = {row["name"]: row for row in goals.summary_rows(goals.throughput_figures(windows))}
     assert rows["non_2xx"]["verdict"] == goals.MISSED
+
+
+def test_a_window_whose_connections_missed_a_worker_is_not_a_measurement():
+    assert problems(connections_by_worker=[4, 4]) == []
+    assert problems(connections_by_worker=[6, 2]) == []
+    assert problems(connections_by_worker=[7, 1]) == ["unbalanced: 7/1 connections by worker"]
+    assert problems(connections_by_worker=[8, 0])[0].startswith(goals.UNBALANCED)

@@ -86,7 +86,8 @@ def start(procs: Processes, name: str, tree: Path, sandbox_url: str, customer_no
     server = procs.start(
         f"gunicorn-{name}",
         [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}",
-         "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
+         "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning",
+         "--reuse-port"],
         env,
         cwd=tree,
     )  # fmt: skip

@@ -54,6 +54,10 @@ class CpuMeter:
         busy = machine_busy_seconds() - busy0
         ours = {name: value - ours0[name] for name, value in self._ours().items()}
         per_second = {name: value / wall for name, value in ours.items()}
+        # Groups named "server …" (its master, each worker) are also given as one sum.
+        server = [v for name, v in per_second.items() if name.startswith("server ")]
+        if server:
+            per_second["server"] = sum(server)
         per_second["machine"] = busy / wall
         per_second["others"] = max(0.0, busy - sum(ours.values()) - wrk_cpu_seconds) / wall
         return per_second

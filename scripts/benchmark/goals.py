@@ -7,7 +7,9 @@ A wrk window is a measurement only when all of these hold:
 - the client did not measure itself: wrk used at most CLIENT_SHARE (half) of a core per
   server core, i.e. wrk's CPU seconds per second of window ÷ the server's cores ≤ 0.5;
 - every answer was 2xx and none was lost (no non-2xx, no socket error);
-- the route was warm: the sandbox counted no upstream call during the window.
+- the route was warm: the sandbox counted no upstream call during the window;
+- every web worker held at least a quarter of wrk's connections (2 of 8 with 2 workers):
+  a worker holding fewer leaves its core idle, and the window measures one worker.
 A figure built from any window that is not a measurement is "not measured", never "met".
 """
 
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 
 MET, MISSED, NOT_MEASURED = "met", "missed", "not measured"
 CLIENT_SHARE = 0.5  # the most CPU wrk may use, in cores per server core
+UNBALANCED = "unbalanced"
 
 
 def window_problems(
@@ -28,9 +31,16 @@ def window_problems(
     non_2xx: int,
     socket_errors: int,
     upstream_calls: int,
+    connections_by_worker: list[int] | None = None,
 ) -> list[str]:
     """Why a window is not a measurement; empty when it is one."""
     problems = []
+    if connections_by_worker:
+        held = sum(connections_by_worker)
+        least = max(1, held // (2 * len(connections_by_worker)))
+        if min(connections_by_worker) < least:
+            spread = "/".join(str(n) for n in connections_by_worker)
+            problems.append(f"{UNBALANCED}: {spread} connections by worker")
     share = cpu_per_second / server_cores
     if share > CLIENT_SHARE:
         problems.append(f"client saturated: wrk {share:.2f} core per server core > {CLIENT_SHARE}")

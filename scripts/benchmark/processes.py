@@ -93,7 +93,8 @@ def start_sandbox(procs: Processes) -> tuple[int, str]:
 
 
 def start_bff(procs: Processes, env: dict, port: int, threads: int) -> subprocess.Popen:
-    """The BFF under gunicorn (2 gthread workers) on `port`, once it answers /healthz."""
+    """The BFF under gunicorn (2 gthread workers, SO_REUSEPORT) on `port`, once it answers
+    /healthz."""
     server = procs.start(
         "gunicorn",
         [
@@ -116,6 +117,9 @@ def start_bff(procs: Processes, env: dict, port: int, threads: int) -> subproces
             "--log-level",
             "warning",
             "--no-control-socket",
+            # Each worker its own listening socket: the kernel spreads connections over
+            # the workers, instead of whichever worker wakes first taking them all.
+            "--reuse-port",
         ],
         env,
     )

@@ -62,7 +62,8 @@ def _setup(results: dict) -> None:
     say(
         f"Server: gunicorn, {server['workers']} workers x {server['threads']} threads (gthread), "
         f"DEBUG=false, {server['settings']} (config.settings.local + bench/json), "
-        f"LOG_LEVEL={server['log_level']}, fresh windows >= {server['fresh_seconds']} s; "
+        f"LOG_LEVEL={server['log_level']}, --reuse-port, fresh windows >= "
+        f"{server['fresh_seconds']} s; "
         f"{server['cores']} cores shared by the server, wrk, Redis, the sandbox and this script"
     )
     say(
@@ -96,7 +97,7 @@ def _windows(results: dict) -> None:
     say(
         f"  {'round':>5} {'route':12}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU/s':>7}"
         f"{'share':>7}{'non-2xx':>8}{'sock err':>9}{'upstream':>9}{'log B':>7}"
-        f"{'server':>7}{'redis':>6}{'others':>7}  valid"
+        f"{'server':>7}{'(per worker)':>13}{'conns':>6}{'redis':>6}{'others':>7}  valid"
     )
     every = sorted(
         (w for group in windows.values() for w in group), key=lambda w: (w["round"], w["url"])
@@ -112,9 +113,12 @@ def _windows(results: dict) -> None:
                 f"{latency.get('99', 0):>8.2f}{w['cpu_per_second']:>7.2f}"
                 f"{w['cpu_per_second'] / cores:>7.2f}{w['non_2xx']:>8}{w['socket_errors']:>9}"
                 f"{w['upstream_calls']:>9}{w['server_log_bytes']:>7}"
-                f"{w['cpu_per_second_by']['server']:>7.2f}{w['cpu_per_second_by']['redis']:>6.2f}"
+                f"{w['cpu_per_second_by']['server']:>7.2f}{_per_worker(w):>13}"
+                f"{'/'.join(str(n) for n in w['connections_by_worker']):>6}"
+                f"{w['cpu_per_second_by']['redis']:>6.2f}"
                 f"{w['cpu_per_second_by']['others']:>7.2f}  "
                 + ("yes" if not w["problems"] else "NO: " + "; ".join(w["problems"]))
+                + (f" (attempt {w['attempt']})" if w["attempt"] > 1 else "")
             )
     others = [w["cpu_per_second_by"]["others"] for w in every]
     server_cpu = [w["cpu_per_second_by"]["server"] for w in every]
@@ -152,6 +156,11 @@ def _windows(results: dict) -> None:
         f"{total} windows (worst window: {worst}); target 0 in every window: "
         f"{'met' if worst == 0 else 'missed'}"
     )
+
+
+def _per_worker(window: dict) -> str:
+    by = window["cpu_per_second_by"]
+    return "/".join(f"{v:.2f}" for k, v in by.items() if k.startswith("server worker "))
 
 
 def _goals_2_to_4(results: dict) -> None:

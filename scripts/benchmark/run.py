@@ -91,6 +91,7 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
         "settings": env["DJANGO_SETTINGS_MODULE"],
         "log_level": env["LOG_LEVEL"],
         "fresh_seconds": FRESH_SECONDS,
+        "reuse_port": True,
     }
 
     big_session = data.login(bff, "bench-big", password)
@@ -153,7 +154,8 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
     results["warm_probes"] = throughput.warm_up(routes, connections=args.connections)
     meter = CpuMeter(
         {
-            "server": [server.pid, *workers],
+            "server master": [server.pid],
+            **{f"server worker {pid}": [pid] for pid in workers},
             "redis": redis_pids(),
             "sandbox": [procs.pid_of("sandbox")],
             "script": [os.getpid()],
@@ -169,6 +171,8 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
             connections=args.connections,
             server_cores=server_cores,
             cpu=meter,
+            server_port=bff_port,
+            workers=workers,
         )
     memory["after the wrk windows"] = memory_of(workers)
     results["probes_after_windows"] = {

@@ -14,11 +14,14 @@ import os
 import re
 import shutil
 import subprocess
+import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 
 INSTALL = "apt-get install wrk"
 THREADS = 2
+DURING_AFTER = 0.5  # seconds into a window when `during` looks at it
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 _LATENCY = re.compile(r"^\s*(50|75|90|99)%\s+([\d.]+)(us|ms|s|m|h)\s*$", re.MULTILINE)
@@ -98,8 +101,18 @@ def command(url: str, headers: dict[str, str], seconds: int, connections: int) -
     return [*args, url]
 
 
-def window(url: str, *, headers: dict[str, str], seconds: int, connections: int) -> Window:
-    """Run wrk once against `url`; its figures and its CPU time."""
+def window(
+    url: str,
+    *,
+    headers: dict[str, str],
+    seconds: int,
+    connections: int,
+    during: Callable[[int], object] | None = None,
+) -> Window:
+    """Run wrk once against `url`; its figures and its CPU time.
+
+    `during(wrk's pid)`, when given, is called from a thread once wrk has run for
+    DURING_AFTER seconds (while its connections are open)."""
     process = subprocess.Popen(  # noqa: S603 - wrk, our arguments
         command(url, headers, seconds, connections),
         stdout=subprocess.PIPE,
@@ -107,8 +120,14 @@ def window(url: str, *, headers: dict[str, str], seconds: int, connections: int)
         text=True,
     )
     started = time.perf_counter()
+    timer = threading.Timer(DURING_AFTER, during, args=(process.pid,)) if during else None
+    if timer is not None:
+        timer.start()
     with process.stdout:  # read until wrk exits and closes it
         output = process.stdout.read()
+    if timer is not None:
+        timer.cancel()  # a window shorter than DURING_AFTER: nothing to watch
+        timer.join()
     # Reap it ourselves, for the kernel's account of its CPU time (exact, not sampled).
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
