@@ -67,6 +67,7 @@ clean:
 .PHONY: benchmark
 benchmark: install
 	@PYTHON=$(PY) scripts/ensure_redis.sh
+	@scripts/ensure_wrk.sh
 	$(PY) -m scripts.benchmark $(BENCHMARK_ARGS)
 
 ## The resilience matrix in its long form (docs/resilience.md): every fault held longer, each row three times.

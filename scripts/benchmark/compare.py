@@ -9,7 +9,7 @@ throwaway SQLite database and Redis key prefix. Each gets one owner of the same 
 customer, logged in through the API. After a warm-up, wrk (Debian's `wrk`, a compiled load
 generator) drives each route on each server in turn, `--rounds` times, windows of
 `--seconds`: the two servers meet the same machine noise, and only their ratio is reported.
-wrk's own CPU time is measured per window (from /proc), so a saturated client shows.
+wrk's own CPU time is measured per window (scripts.benchmark.wrk), so a saturated client shows.
 
 Redis: REDIS_URL (default redis://127.0.0.1:6379/0); every key is under a prefix of the
 run's own, deleted at exit.
@@ -20,17 +20,16 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import secrets
 import statistics
 import subprocess
 import tempfile
-import time
 from pathlib import Path
 
 import redis
 import requests
 
+from . import wrk
 from .common import HOST, OWNER_NO, ROOT, SANDBOX_TOKEN, say
 from .processes import Processes, free_port, start_sandbox, wait_until_ok
 
@@ -49,40 +48,19 @@ CustomerLink.objects.create(user=user, ledger_no=settings.PAYEX_OWNER_NO,
 """
 
 
-def _cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def wrk(url: str, token: str, seconds: float, connections: int) -> tuple[float, float]:
-    """(requests per second, wrk's CPU seconds) of one window."""
-    command = [
-        "wrk",
-        "-t2",
-        f"-c{connections}",
-        f"-d{int(seconds)}s",
-        "-H",
-        f"Authorization: Bearer {token}",
+def run_wrk(url: str, token: str, seconds: float, connections: int) -> tuple[float, float]:
+    """(requests per second, wrk's CPU seconds) of one window (scripts.benchmark.wrk)."""
+    window = wrk.window(
         url,
-    ]
-    process = subprocess.Popen(  # noqa: S603 - wrk, our arguments
-        command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        headers={"Authorization": f"Bearer {token}"},
+        seconds=int(seconds),
+        connections=connections,
     )
-    cpu = 0.0
-    while process.poll() is None:
-        try:
-            cpu = _cpu_seconds(process.pid)
-        except (FileNotFoundError, ProcessLookupError):
-            break
-        time.sleep(0.1)
-    out = process.communicate()[0]
-    errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    if errors:
-        raise SystemExit(f"{url}: {errors.group(1)} answers were not 2xx:\n{out}")
-    rate = re.search(r"Requests/sec:\s+([\d.]+)", out)
-    if rate is None:
-        raise SystemExit(f"wrk gave no figure for {url}:\n{out}")
-    return float(rate.group(1)), cpu
+    if window.non_2xx or window.socket_errors:
+        raise SystemExit(
+            f"{url}: {window.non_2xx} answers were not 2xx, {window.socket_errors} socket errors"
+        )
+    return window.rps, window.cpu_seconds
 
 
 def start(procs: Processes, name: str, tree: Path, sandbox_url: str, customer_no: str, prefix: str):
@@ -108,7 +86,8 @@ def start(procs: Processes, name: str, tree: Path, sandbox_url: str, customer_no
     server = procs.start(
         f"gunicorn-{name}",
         [python, "-m", "gunicorn", "config.wsgi:application", "--bind", f"{HOST}:{port}",
-         "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning"],
+         "--workers", "2", "--threads", "8", "--worker-class", "gthread", "--log-level", "warning",
+         "--reuse-port"],
         env,
         cwd=tree,
     )  # fmt: skip
@@ -135,6 +114,7 @@ def main() -> None:
         "--routes", default=",".join(ROUTES), help="comma-separated: " + ", ".join(ROUTES)
     )
     args = parser.parse_args()
+    wrk.executable()  # stops with what to install before anything starts
     prefix = f"bench-{secrets.token_hex(4)}"
     work = Path(tempfile.mkdtemp(prefix="bff-compare-"))
     base_tree = work / "base"
@@ -162,7 +142,7 @@ def main() -> None:
             for route in routes:
                 for name, (base, token) in servers.items():
                     url = base + ROUTES[route].format(no=customer_no)
-                    results[route][name].append(wrk(url, token, args.seconds, args.connections))
+                    results[route][name].append(run_wrk(url, token, args.seconds, args.connections))
         say(
             f"base {args.base} vs this working tree; wrk -t2 -c{args.connections}, "
             f"{args.rounds} alternating windows of {args.seconds:g} s per route and server"

@@ -7,6 +7,7 @@ setup_django(), with the same environment as the BFF's gunicorn.
 from __future__ import annotations
 
 import os
+import re
 import sys
 
 import requests
@@ -110,3 +111,39 @@ def cleanup_redis(prefix: str) -> int:
     if batch:
         removed += r.delete(*batch)
     return removed
+
+
+def browser_login(bff: str, username: str, password: str) -> requests.Session:
+    """A browser's session: the site's login form fetched, posted with its CSRF token.
+
+    Then `/` is asked once: with one linked customer it chooses that customer in the
+    session (a write, done here and not during the measured windows) and must answer 200.
+    """
+    session = requests.Session()
+    form = session.get(f"{bff}/login/", timeout=10)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form.text)
+    if form.status_code != 200 or token is None:
+        raise SystemExit(f"the login page answered {form.status_code} without a CSRF token")
+    answer = session.post(
+        f"{bff}/login/",
+        data={
+            "csrfmiddlewaretoken": token.group(1),
+            "username": username,
+            "password": password,
+            "next": "/",
+        },
+        headers={"Referer": f"{bff}/login/"},
+        timeout=10,
+        allow_redirects=False,
+    )
+    if answer.status_code != 302:
+        raise SystemExit(f"the login form of {username} answered {answer.status_code}")
+    home = session.get(f"{bff}/", timeout=60, allow_redirects=False)
+    if home.status_code != 200:
+        raise SystemExit(f"the overview page answered {home.status_code} after login")
+    return session
+
+
+def cookie_header(session: requests.Session) -> str:
+    """The session's cookies as one Cookie header (for wrk)."""
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)

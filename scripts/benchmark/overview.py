@@ -1,8 +1,8 @@
-"""(5) and (6): the overview, cold against one upstream call, warm against a bare view."""
+"""The cold overview against one upstream call (its warm throughput is goal 1, measured by
+scripts.benchmark.throughput with wrk)."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import requests
@@ -19,7 +19,7 @@ def _sandbox_faults(sandbox_url: str, **faults) -> None:
 def overview_cold(
     session: requests.Session, bff: str, sandbox_url: str, customer_no: str, *, rounds: int
 ) -> dict:
-    """(5) Cold overview ÷ cold profile, each call to the sandbox taking 100 ms more.
+    """Cold overview ÷ cold profile, each call to the sandbox taking 100 ms more.
 
     Before every request the customer's cache generation is bumped, so every section
     is read from the sandbox again; the sandbox counts the calls each request made.
@@ -71,87 +71,4 @@ def overview_cold(
             "median": stats["overview"]["median_ms"] / stats["profile"]["median_ms"],
             "p95": stats["overview"]["p95_ms"] / stats["profile"]["p95_ms"],
         },
-    }
-
-
-def _load(url: str, headers: dict, *, clients: int, seconds: float) -> dict:
-    """`clients` keep-alive clients requesting `url` as fast as they can for `seconds`."""
-    barrier = threading.Barrier(clients + 1)
-    counts = {"ok": 0, "failed": 0, "not_cached": 0}
-    lock = threading.Lock()
-    stop_at: list[float] = []
-
-    def client() -> None:
-        ok = failed = not_cached = 0
-        with requests.Session() as session:
-            session.headers.update(headers)
-            session.get(url, timeout=30)  # its connection, before the window opens
-            barrier.wait(timeout=60)
-            while time.perf_counter() < stop_at[0]:
-                response = session.get(url, timeout=30)
-                if response.status_code != 200:
-                    failed += 1
-                    continue
-                ok += 1
-                not_cached += b'"source":"upstream"' in response.content
-        with lock:
-            counts["ok"] += ok
-            counts["failed"] += failed
-            counts["not_cached"] += not_cached
-
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for thread in threads:
-        thread.start()
-    stop_at.append(time.perf_counter() + 3600)  # replaced once everyone is connected
-    barrier.wait(timeout=60)
-    started = time.perf_counter()
-    cpu_started = time.process_time()
-    stop_at[0] = started + seconds
-    for thread in threads:
-        thread.join(timeout=seconds + 60)
-    elapsed = time.perf_counter() - started
-    return {
-        **counts,
-        "seconds": elapsed,
-        "client_cpu_seconds": time.process_time() - cpu_started,
-    }
-
-
-def overview_rps(
-    session: requests.Session, bff: str, customer_no: str, *, clients: int, seconds: float
-) -> dict:
-    """(6) Warm overview requests per second ÷ a bare Django JSON view's, same server.
-
-    Windows alternate (bare, me, overview, bare, ...), so drift hits all alike. `me`
-    (GET /api/v1/me: authentication and two small queries, no billing data) shows what
-    any authenticated API request costs here. The overview is warmed first and must
-    come from the cache throughout.
-    """
-    overview = f"{bff}/api/v1/customers/{customer_no}/overview"
-    auth = {"Authorization": session.headers["Authorization"]}
-    targets = {
-        "bare": (f"{bff}/bench/json", {}),
-        "me": (f"{bff}/api/v1/me", auth),
-        "overview": (overview, auth),
-    }
-    for _ in range(4):
-        timed_get(session, overview, {})
-    totals = {
-        name: {"ok": 0, "failed": 0, "not_cached": 0, "seconds": 0.0, "client_cpu_seconds": 0.0}
-        for name in targets
-    }
-    windows = 2
-    for _ in range(windows):
-        for name, (url, headers) in targets.items():
-            window = _load(url, headers, clients=clients, seconds=seconds)
-            for key, value in window.items():
-                totals[name][key] += value
-    rps = {name: t["ok"] / t["seconds"] for name, t in totals.items()}
-    return {
-        "clients": clients,
-        "window_seconds": seconds,
-        "windows_each": windows,
-        "totals": totals,
-        "rps": rps,
-        "ratio": rps["overview"] / rps["bare"],
     }

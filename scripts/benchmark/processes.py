@@ -32,6 +32,9 @@ class Processes:
         self.started.append((name, process))
         return process
 
+    def pid_of(self, name: str) -> int:
+        return next(process.pid for started, process in self.started if started == name)
+
     def log_tail(self, name: str) -> str:
         path = self.logs / f"{name}.log"
         return path.read_text(errors="replace")[-3000:] if path.exists() else ""
@@ -90,7 +93,8 @@ def start_sandbox(procs: Processes) -> tuple[int, str]:
 
 
 def start_bff(procs: Processes, env: dict, port: int, threads: int) -> subprocess.Popen:
-    """The BFF under gunicorn (2 gthread workers) on `port`, once it answers /healthz."""
+    """The BFF under gunicorn (2 gthread workers, SO_REUSEPORT) on `port`, once it answers
+    /healthz."""
     server = procs.start(
         "gunicorn",
         [
@@ -113,6 +117,9 @@ def start_bff(procs: Processes, env: dict, port: int, threads: int) -> subproces
             "--log-level",
             "warning",
             "--no-control-socket",
+            # Each worker its own listening socket: the kernel spreads connections over
+            # the workers, instead of whichever worker wakes first taking them all.
+            "--reuse-port",
         ],
         env,
     )

@@ -6,11 +6,11 @@ import os
 import platform
 from pathlib import Path
 
+from . import goals
 from .common import say
 
-TARGET_RATIO = 1.5
-TARGET_COLD_OVERVIEW = 2.0
-TARGET_OVERVIEW_RPS = 0.5
+TARGET_RATIO = 1.5  # issue 6's target for the sequential big ÷ small pages
+TARGET_COLD_OVERVIEW = 2.0  # issue 7's target for the cold overview ÷ one upstream call
 
 
 def machine() -> dict[str, str]:
@@ -34,17 +34,37 @@ def machine() -> dict[str, str]:
 
 
 def report(results: dict) -> None:
-    sets, warm, ratios = results["sets"], results["warm"], results["ratios"]
-    big, small = sets["big"], sets["small"]
     say()
+    _setup(results)
+    say()
+    _windows(results)
+    say()
+    _goals_2_to_4(results)
+    say()
+    _kept(results)
+    say()
+    _summary(results["summary"])
+
+
+def _setup(results: dict) -> None:
+    big, small = results["sets"]["big"], results["sets"]["small"]
+    server, options = results["server"], results["options"]
     say(
         "Machine: {cpu}, {cpus} CPUs, {memory}, Linux {kernel}, Python {python}".format(
             **results["machine"]
         )
     )
     say(
-        f"Server: gunicorn, {results['server']['workers']} workers x "
-        f"{results['server']['threads']} threads (gthread), DEBUG=false"
+        f"Load generator: {results['wrk']}; {options['connections']} connections, "
+        f"windows of {options['window_seconds']} s, {options['rounds']} rounds, routes "
+        "round-robin (order rotated each round)"
+    )
+    say(
+        f"Server: gunicorn, {server['workers']} workers x {server['threads']} threads (gthread), "
+        f"DEBUG=false, {server['settings']} (config.settings.local + bench/json), "
+        f"LOG_LEVEL={server['log_level']}, --reuse-port, fresh windows >= "
+        f"{server['fresh_seconds']} s; "
+        f"{server['cores']} cores shared by the server, wrk, Redis, the sandbox and this script"
     )
     say(
         f"Big set:   {big['customerNo']}/{big['subscriptionNo']}: "
@@ -54,27 +74,149 @@ def report(results: dict) -> None:
         f"Small set: {small['customerNo']}/{small['subscriptionNo']}: "
         f"{results['counts']['small']} records"
     )
-    say()
-    head = f"{'':34}{'big set':>18}{'small set':>18}{'big ÷ small':>13}{'target':>9}"
+
+
+def _windows(results: dict) -> None:
+    windows, figures, cores = results["windows"], results["figures"], results["server"]["cores"]
+    bare = goals.median_rps(windows["bare"])
+    say("Goals 1, 2, 5: warm routes driven by wrk (median of the windows per route)")
+    head = f"  {'route':12}{'req/s':>9}{'÷ bare':>9}{'p50 ms':>9}{'wrk CPU/s':>11}  what"
     say(head)
-    say("-" * len(head))
-    for number, kind, label in (
-        (1, "plain", "50-record page"),
-        (2, "filtered", "filtered + sorted page"),
-    ):
-        for stat in ("median", "p95"):
-            b, s = warm[f"{kind} big"][f"{stat}_ms"], warm[f"{kind} small"][f"{stat}_ms"]
-            title = f"({number}) {label}, {stat}" if stat == "median" else f"    {stat}"
-            ratio = ratios[kind][stat]
-            verdict = "≤ 1.5 " + ("met" if ratio <= TARGET_RATIO else "MISSED")
-            say(f"{title:34}{b:>15.2f} ms{s:>15.2f} ms{ratio:>13.2f}{verdict:>16}")
+    for name, what in results["routes"].items():
+        mine = windows[name]
+        rps = goals.median_rps(mine)
+        cpu = max(w["cpu_per_second"] for w in mine)
+        say(
+            f"  {name:12}{rps:>9.0f}{rps / bare:>9.2f}{goals.median_latency(mine):>9.2f}"
+            f"{cpu:>11.2f}  {what}"
+        )
     say(
-        f"{'    (filtered view sizes)':34}{results['counts']['big filtered']:>18}"
-        f"{results['counts']['small filtered']:>18}"
+        f"  every window (wrk CPU/s = wrk's CPU seconds per second of window; share = that ÷ "
+        f"{cores} server cores, a measurement only when ≤ {goals.CLIENT_SHARE}):"
     )
     say(
-        f"    {results['requests']} requests per series, interleaved; "
-        f"not from cache: {results['warm_not_from_cache']}"
+        f"  {'round':>5} {'route':12}{'req/s':>8}{'p50 ms':>8}{'p99 ms':>8}{'CPU/s':>7}"
+        f"{'share':>7}{'non-2xx':>8}{'sock err':>9}{'upstream':>9}{'log B':>7}"
+        f"{'server':>7}{'(per worker)':>13}{'conns':>6}{'redis':>6}{'others':>7}  valid"
+    )
+    every = sorted(
+        (w for group in windows.values() for w in group), key=lambda w: (w["round"], w["url"])
+    )
+    by_round: dict[int, list[dict]] = {}
+    for w in every:
+        by_round.setdefault(w["round"], []).append(w)
+    for group in by_round.values():
+        for w in group:
+            latency = w["latency_ms"]
+            say(
+                f"  {w['round']:>5} {w['route']:12}{w['rps']:>8.0f}{latency.get('50', 0):>8.2f}"
+                f"{latency.get('99', 0):>8.2f}{w['cpu_per_second']:>7.2f}"
+                f"{w['cpu_per_second'] / cores:>7.2f}{w['non_2xx']:>8}{w['socket_errors']:>9}"
+                f"{w['upstream_calls']:>9}{w['server_log_bytes']:>7}"
+                f"{w['cpu_per_second_by']['server']:>7.2f}{_per_worker(w):>13}"
+                f"{'/'.join(str(n) for n in w['connections_by_worker']):>6}"
+                f"{w['cpu_per_second_by']['redis']:>6.2f}"
+                f"{w['cpu_per_second_by']['others']:>7.2f}  "
+                + ("yes" if not w["problems"] else "NO: " + "; ".join(w["problems"]))
+                + (f" (attempt {w['attempt']})" if w["attempt"] > 1 else "")
+            )
+    others = [w["cpu_per_second_by"]["others"] for w in every]
+    server_cpu = [w["cpu_per_second_by"]["server"] for w in every]
+    say(
+        "  server / redis / others: CPU seconds per second of window of gunicorn (master and "
+        "workers), of Redis, and of every other process on the machine (not this run's)"
+    )
+    say(
+        f"  others used {sum(others) / len(others):.2f} CPU/s on average (max {max(others):.2f}) "
+        f"of {cores} cores: "
+        + ("the machine was shared during the windows" if max(others) > 0.1 else "quiet")
+        + f"; the server used {min(server_cpu):.2f}-{max(server_cpu):.2f} CPU/s"
+    )
+    probes = results["probes_after_windows"]
+    say(
+        "  after the windows, one request each: "
+        + ", ".join(
+            f"{name} {p['status']}"
+            + (f" ({p['source']}{', stale' if p.get('stale') else ''})" if "source" in p else "")
+            for name, p in probes.items()
+        )
+    )
+    big, small = windows["usage"], windows["usage_small"]
+    big_ms, small_ms = goals.median_latency(big), goals.median_latency(small)
+    big_rps, small_rps = goals.median_rps(big), goals.median_rps(small)
+    say(
+        f"  goal 2, time = wrk's median latency (50%), medians of the windows: big "
+        f"{big_ms:.2f} ms ÷ small {small_ms:.2f} ms = {figures['big_small']['figure']:.2f} "
+        f"(from req/s inverted: {small_rps:.0f} ÷ {big_rps:.0f} = {small_rps / big_rps:.2f})"
+    )
+    total = sum(len(group) for group in windows.values())
+    worst = max(w["non_2xx"] + w["socket_errors"] for group in windows.values() for w in group)
+    say(
+        f"  goal 5: {figures['non_2xx']['figure']:.0f} non-2xx answers or socket errors in "
+        f"{total} windows (worst window: {worst}); target 0 in every window: "
+        f"{'met' if worst == 0 else 'missed'}"
+    )
+
+
+def _per_worker(window: dict) -> str:
+    by = window["cpu_per_second_by"]
+    return "/".join(f"{v:.2f}" for k, v in by.items() if k.startswith("server worker "))
+
+
+def _goals_2_to_4(results: dict) -> None:
+    redis_set = results["redis_set"]
+    other = redis_set["other_keys_of_subscription"]
+    say(
+        f"Goal 3: Redis, MEMORY USAGE (SAMPLES 0) of every key containing the set key "
+        f"{redis_set['set_key']}: {redis_set['keys']} keys, {redis_set['bytes']:,} bytes for "
+        f"{redis_set['records']:,} records = {redis_set['bytes_per_record']:.1f} bytes a record"
+    )
+    say(
+        f"  measured after the cold loads of goal 4, before any filtered view of the set; "
+        f"other keys naming the customer and subscription (summary, older generations), "
+        f"not counted: {other['keys']} keys, {other['bytes']:,} bytes"
+    )
+    cold = results["cold_load"]
+    say(
+        f"Goal 4: cold first page of the big set through the BFF ÷ fetching the same upstream "
+        f"body and parsing it with {cold['parser']} (here), medians of {cold['rounds']} "
+        f"alternating rounds: {cold['median_ms']['bff']:.0f} / "
+        f"{cold['median_ms']['upstream']:.0f} ms = {cold['ratio']:.2f}"
+    )
+    say(
+        "  rounds: BFF "
+        + ", ".join(f"{t:.0f}" for t in cold["bff_ms"])
+        + " ms; upstream + parse "
+        + ", ".join(f"{t:.0f}" for t in cold["upstream_ms"])
+        + f" ms ({cold['parsed_records']:,} records); upstream record calls per cold load "
+        f"{cold['upstream_records_calls']} (1 each: truly cold)"
+    )
+    say(
+        "  web workers' peak RSS above rest during the cold loads: "
+        + ", ".join(
+            f"pid {pid}: {mib:.0f} MiB (rest {cold['rest_rss_kib'][pid] / 1024:.0f} MiB)"
+            for pid, mib in cold["peak_rss_above_rest_mib"].items()
+        )
+    )
+
+
+def _kept(results: dict) -> None:
+    say("Other figures (not goals of issue 12)")
+    warm, ratios = results["warm"], results["ratios"]
+    say(
+        f"  sequential warm pages, one request at a time from this script, "
+        f"{results['requests']} each, interleaved (issue 6: big ÷ small ≤ {TARGET_RATIO:g}):"
+    )
+    for kind, label in (("plain", "50-record page"), ("filtered", "filtered + sorted page")):
+        b, s_ = warm[f"{kind} big"], warm[f"{kind} small"]
+        say(
+            f"    {label:24} median {b['median_ms']:.2f} / {s_['median_ms']:.2f} ms = "
+            f"{ratios[kind]['median']:.2f}; p95 {b['p95_ms']:.2f} / {s_['p95_ms']:.2f} ms = "
+            f"{ratios[kind]['p95']:.2f}"
+        )
+    say(
+        f"    filtered view sizes {results['counts']['big filtered']} / "
+        f"{results['counts']['small filtered']}; not from cache: {results['warm_not_from_cache']}"
     )
     store = results["store_only"]
     say(
@@ -85,16 +227,14 @@ def report(results: dict) -> None:
     )
     first = results["first_requests_ms"]
     say(
-        f"    first requests: big cold load {first['big cold load']:.0f} ms, small cold load "
-        f"{first['small cold load']:.0f} ms; filtered view computed: big "
-        f"{first['big filtered view computed']:.0f} ms, "
+        f"    first requests: small cold load {first['small cold load']:.0f} ms; filtered view "
+        f"computed: big {first['big filtered view computed']:.0f} ms, "
         f"small {first['small filtered view computed']:.0f} ms"
     )
     cold = results["cold_concurrency"]
-    verdict = "met" if cold["upstream_calls_records"] == 1 else "MISSED"
-    say()
+    verdict = "met" if cold["upstream_calls_records"] == 1 else "missed"
     say(
-        f"(3) {cold['requests']} concurrent cold requests for the big set: "
+        f"  {cold['requests']} concurrent cold requests for the big set: "
         f"{cold['upstream_calls_records']} upstream call(s) for its records "
         f"({cold['upstream_calls_total']} in all); target 1: {verdict}"
     )
@@ -102,8 +242,20 @@ def report(results: dict) -> None:
         f"    statuses {cold['statuses']}, served from {cold['sources']}, "
         f"median {cold['median_ms']:.0f} ms, slowest {cold['slowest_ms']:.0f} ms"
     )
-    say()
-    say("(4) memory of the web workers (MiB): RSS now / peak (VmHWM) after each phase")
+    ov = results["overview_cold"]
+    ratio = ov["ratio"]["median"]
+    say(
+        f"  cold overview ÷ cold profile, the sandbox adding {ov['latency_ms']} ms to every "
+        f"call: {ov['overview']['median_ms']:.0f} / {ov['profile']['median_ms']:.0f} ms "
+        f"= {ratio:.2f} at the median; target < {TARGET_COLD_OVERVIEW:g}: "
+        f"{'met' if ratio < TARGET_COLD_OVERVIEW else 'missed'}"
+    )
+    say(
+        f"    {ov['rounds']} rounds; upstream calls per request: overview "
+        f"{ov['upstream_calls']['overview']}, profile {ov['upstream_calls']['profile']}; "
+        f"one upstream call straight to the sandbox: {ov['direct_upstream']['median_ms']:.0f} ms"
+    )
+    say("  memory of the web workers (MiB): RSS now / peak (VmHWM) after each phase")
     for phase, by_pid in results["memory_kib"].items():
         cells = ", ".join(
             f"pid {pid}: {v['VmRSS'] / 1024:.0f} / {v['VmHWM'] / 1024:.0f}"
@@ -113,46 +265,15 @@ def report(results: dict) -> None:
     for phase, by_pid in results["sampled_peak_rss_kib"].items():
         cells = ", ".join(f"pid {pid}: {v / 1024:.0f}" for pid, v in by_pid.items())
         say(f"    sampled peak RSS, {phase + ':':26}{cells}")
-    say()
-    cold = results["overview_cold"]
-    ratio = cold["ratio"]["median"]
-    verdict = "met" if ratio < TARGET_COLD_OVERVIEW else "MISSED"
-    say(
-        f"(5) cold overview ÷ cold profile, the sandbox adding {cold['latency_ms']} ms to every "
-        f"call: {cold['overview']['median_ms']:.0f} / {cold['profile']['median_ms']:.0f} ms "
-        f"= {ratio:.2f} at the median; target < {TARGET_COLD_OVERVIEW:g}: {verdict}"
-    )
-    say(
-        f"    p95 {cold['overview']['p95_ms']:.0f} / {cold['profile']['p95_ms']:.0f} ms = "
-        f"{cold['ratio']['p95']:.2f}; {cold['rounds']} rounds, interleaved; upstream calls per "
-        f"request: overview {cold['upstream_calls']['overview']}, profile "
-        f"{cold['upstream_calls']['profile']}; not from upstream: {cold['not_from_upstream']}"
-    )
-    say(
-        f"    one upstream call straight to the sandbox (no BFF): median "
-        f"{cold['direct_upstream']['median_ms']:.0f} ms"
-    )
-    rps = results["overview_rps"]
-    verdict = "met" if rps["ratio"] >= TARGET_OVERVIEW_RPS else "MISSED"
-    say()
-    say(
-        f"(6) warm overview ÷ bare Django JSON view, requests per second: "
-        f"{rps['rps']['overview']:.0f} / {rps['rps']['bare']:.0f} = {rps['ratio']:.2f}; "
-        f"target ≥ {TARGET_OVERVIEW_RPS:g}: {verdict}"
-    )
-    say(
-        f"    authenticated GET /api/v1/me: {rps['rps']['me']:.0f} per second; overview ÷ me "
-        f"= {rps['rps']['overview'] / rps['rps']['me']:.2f}, me ÷ bare "
-        f"= {rps['rps']['me'] / rps['rps']['bare']:.2f}"
-    )
-    for name in ("bare", "me", "overview"):
-        t = rps["totals"][name]
+
+
+def _summary(rows: list[dict]) -> None:
+    say("Summary: issue 12's goals, this run")
+    head = f"  {'goal':<5}{'what':<74}{'figure':>10}{'target':>10}  verdict"
+    say(head)
+    say("  " + "-" * (len(head) - 2))
+    for row in rows:
         say(
-            f"    {name:9}{t['ok']:>7} answers in {t['seconds']:.1f} s, failed {t['failed']}, "
-            f"not from cache {t['not_cached']}, client CPU {t['client_cpu_seconds']:.1f} s"
+            f"  {row['goal']:<5}{row['what']:<74}{row['figure_text']:>10}{row['target']:>10}  "
+            f"{row['verdict']}"
         )
-    say(
-        f"    {rps['clients']} keep-alive clients, {rps['windows_each']} windows of "
-        f"{rps['window_seconds']:g} s each, alternating"
-    )
-    say()

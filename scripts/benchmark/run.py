@@ -7,11 +7,18 @@ import os
 import secrets
 from pathlib import Path
 
-from . import cold, data, overview, pages
+from . import cold, data, goals, overview, pages, throughput, wrk
 from .common import HOST, OWNER_NO, SANDBOX_TOKEN, say
-from .memory import RssSampler, memory_of, worker_pids
+from .cpu import CpuMeter
+from .memory import RssSampler, memory_of, redis_pids, redis_set_bytes, worker_pids
 from .processes import Processes, free_port, start_bff, start_sandbox
 from .report import machine
+
+# A warm route must be fresh for the whole run, whatever its length: every kind's fresh
+# window at least an hour (the defaults of customer, subscriptions, recurring products and
+# unbilled usage are 2-10 minutes, shorter than a run with many rounds).
+FRESH_SECONDS = 3600
+FRESH_KINDS = ("customer", "subscriptions", "recurring-products", "unbilled-usage")
 
 
 def bff_environment(work: Path, prefix: str, sandbox_port: int, sandbox_url: str) -> dict:
@@ -36,11 +43,24 @@ def bff_environment(work: Path, prefix: str, sandbox_port: int, sandbox_url: str
         JWT_ACCESS_MINUTES="60",
         LOG_LEVEL="WARNING",
     )
+    for kind in FRESH_KINDS:
+        env[f"CACHE_{kind.upper().replace('-', '_')}_FRESH_SECONDS"] = str(FRESH_SECONDS)
     return env
 
 
 def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> dict:
-    results: dict = {"machine": machine(), "requests": args.requests}
+    server_cores = len(os.sched_getaffinity(0))
+    results: dict = {
+        "machine": machine(),
+        "wrk": wrk.version(),
+        "requests": args.requests,
+        "options": {
+            "window_seconds": args.window_seconds,
+            "rounds": args.rounds,
+            "connections": args.connections,
+            "cold_rounds": args.cold_rounds,
+        },
+    }
 
     sandbox_port, sandbox_url = start_sandbox(procs)
     chosen = data.choose_customers(sandbox_url)
@@ -64,51 +84,120 @@ def run(args: argparse.Namespace, procs: Processes, work: Path, state: dict) -> 
     bff = f"http://{HOST}:{bff_port}"
     server = start_bff(procs, env, bff_port, args.threads)
     workers = worker_pids(server.pid)
-    results["server"] = {"workers": len(workers), "threads": args.threads}
+    results["server"] = {
+        "workers": len(workers),
+        "threads": args.threads,
+        "cores": server_cores,
+        "settings": env["DJANGO_SETTINGS_MODULE"],
+        "log_level": env["LOG_LEVEL"],
+        "fresh_seconds": FRESH_SECONDS,
+        "reuse_port": True,
+    }
 
     big_session = data.login(bff, "bench-big", password)
     small_session = data.login(bff, "bench-small", password)
-    memory = {"after start and login": memory_of(workers)}
+    browser = data.browser_login(bff, "bench-small", password)
+    tokens = {
+        "big": big_session.headers["Authorization"].split()[1],
+        "small": small_session.headers["Authorization"].split()[1],
+    }
+    routes = throughput.targets(bff, sets=chosen, tokens=tokens, cookie=data.cookie_header(browser))
+    # Every light route on both workers (a new connection each time), so that a worker's
+    # resting size below includes its imports; the big set is not loaded yet.
+    for name, (url, headers) in routes.items():
+        if name != "usage":
+            for _ in range(6):
+                throughput.probe(url, headers)
+    memory = {"at rest (light routes served)": memory_of(workers)}
     big_url = data.records_url(bff, big)
-    sets = {"big": (big_session, big_url), "small": (small_session, data.records_url(bff, small))}
 
-    # (1), (2): cold loads and the filtered views' first requests, then the warm series.
-    with RssSampler(workers) as cold_sampler:
-        results["first_requests_ms"], results["counts"] = pages.first_requests(sets)
-    memory["after the cold loads"] = memory_of(workers)
+    say("goal 4: cold first page of the big set against the upstream's fetch and parse")
+    results["cold_load"] = cold.cold_against_upstream(
+        big_session,
+        big_url,
+        pages.PLAIN,
+        sandbox_url=sandbox_url,
+        chosen=big,
+        workers=workers,
+        rounds=args.cold_rounds,
+    )
+    memory["after the cold loads of goal 4"] = memory_of(workers)
+
+    # Goal 3, before any filtered view of the set exists: the set as its cold load left it.
+    results["redis_set"] = redis_set_bytes(state["prefix"], big, OWNER_NO)
+
+    say("sequential warm pages (latency, one request at a time)")
+    sets = {"big": (big_session, big_url), "small": (small_session, data.records_url(bff, small))}
+    results["first_requests_ms"], results["counts"] = pages.first_requests(sets)
     used = pages.pages_used(results["counts"])
     pages.warm_up(sets, used)
     with RssSampler(workers) as warm_sampler:
         samples, not_cached = pages.warm_series(sets, used, args.requests)
-    memory["after the warm pages"] = memory_of(workers)
+    memory["after the sequential warm pages"] = memory_of(workers)
     results.update(pages.summary(samples, not_cached))
-
-    # The store alone, in this process: the same reads without HTTP, Django or auth.
     results["store_only"] = pages.store_only(big, small, used, args.requests)
 
-    # (3) Cold concurrency: make every cached read of the big customer cold, then N at once.
+    say("cold concurrency and the cold overview")
     cold.make_cold(sandbox_url, big["customerNo"])
     with RssSampler(workers) as concurrent_sampler:
         answers = cold.concurrent_requests(big_session, big_url, pages.PLAIN, args.concurrency)
     memory["after the concurrent cold requests"] = memory_of(workers)
     results["cold_concurrency"] = cold.summary(answers, sandbox_url)
-
-    # (5), (6) The overview: cold against one upstream call, then warm against a bare view.
     results["overview_cold"] = overview.overview_cold(
         small_session, bff, sandbox_url, small["customerNo"], rounds=args.overview_rounds
     )
-    results["overview_rps"] = overview.overview_rps(
-        small_session, bff, small["customerNo"], clients=args.rps_clients, seconds=args.rps_seconds
-    )
 
-    # (4) Memory of the web workers, after each phase and sampled during three of them.
+    say(
+        f"goals 1, 2, 5: wrk, {len(routes)} routes x {args.rounds} rounds of "
+        f"{args.window_seconds} s windows"
+    )
+    results["warm_probes"] = throughput.warm_up(routes, connections=args.connections)
+    meter = CpuMeter(
+        {
+            "server master": [server.pid],
+            **{f"server worker {pid}": [pid] for pid in workers},
+            "redis": redis_pids(),
+            "sandbox": [procs.pid_of("sandbox")],
+            "script": [os.getpid()],
+        }
+    )
+    with RssSampler(workers) as wrk_sampler:
+        windows = throughput.windows(
+            routes,
+            sandbox_url=sandbox_url,
+            server_log=procs.logs / "gunicorn.log",
+            seconds=args.window_seconds,
+            rounds=args.rounds,
+            connections=args.connections,
+            server_cores=server_cores,
+            cpu=meter,
+            server_port=bff_port,
+            workers=workers,
+        )
+    memory["after the wrk windows"] = memory_of(workers)
+    results["probes_after_windows"] = {
+        name: throughput.probe(url, headers) for name, (url, headers) in routes.items()
+    }
+    results["routes"] = {name: throughput.ROUTES[name] for name in routes}
+    results["windows"] = windows
+
+    figures = goals.throughput_figures(windows)
+    redis_set = results["redis_set"]
+    figures["redis"] = {"figure": redis_set["bytes_per_record"], "measured": redis_set["keys"] > 0}
+    loaded = results["cold_load"]
+    truly_cold = all(n == 1 for n in loaded["upstream_records_calls"])
+    figures["cold"] = {"figure": loaded["ratio"], "measured": truly_cold}
+    figures["cold_rss"] = {"figure": loaded["peak_rss_above_rest_max_mib"], "measured": truly_cold}
+    results["figures"] = figures
+    results["summary"] = goals.summary_rows(figures)
+
     results["memory_kib"] = {
         phase: {str(pid): values for pid, values in by_pid.items()}
         for phase, by_pid in memory.items()
     }
     results["sampled_peak_rss_kib"] = {
-        "cold loads": {str(k): v for k, v in cold_sampler.peak.items()},
-        "warm pages": {str(k): v for k, v in warm_sampler.peak.items()},
+        "sequential warm pages": {str(k): v for k, v in warm_sampler.peak.items()},
         "concurrent cold requests": {str(k): v for k, v in concurrent_sampler.peak.items()},
+        "wrk windows": {str(k): v for k, v in wrk_sampler.peak.items()},
     }
     return results
