@@ -16,6 +16,9 @@ current, else the database), so a deactivated user is refused at the next reques
 from __future__ import annotations
 
 import logging
+import threading
+import time
+from collections import OrderedDict
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in
@@ -39,8 +42,29 @@ logger = logging.getLogger(__name__)
 FAMILY_CLAIM = "fam"
 
 
+# Access tokens this process has verified (signature, type, claims), newest last: a
+# token's signature is checked once, its expiry on every use.
+_VERIFIED: OrderedDict[bytes, object] = OrderedDict()
+_VERIFIED_LOCK = threading.Lock()
+_VERIFIED_MAX = 10_000
+
+
 class PrincipalJWTAuthentication(JWTAuthentication):
-    """simplejwt's bearer authentication, the user read as a principal (no query when warm)."""
+    """simplejwt's bearer authentication, the user read as a principal (no query when warm),
+    and each access token's signature verified once per process."""
+
+    def get_validated_token(self, raw_token: bytes):
+        found = _VERIFIED.get(raw_token)
+        if found is not None:
+            leeway = found.get_token_backend().get_leeway().total_seconds()
+            if time.time() < found.payload["exp"] + leeway:
+                return found
+        token = super().get_validated_token(raw_token)  # InvalidToken if not (any longer)
+        with _VERIFIED_LOCK:
+            _VERIFIED[raw_token] = token
+            while len(_VERIFIED) > _VERIFIED_MAX:
+                _VERIFIED.popitem(last=False)
+        return token
 
     def get_user(self, validated_token):
         try:

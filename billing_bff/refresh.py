@@ -134,6 +134,9 @@ def queue_refresh(
         args=(ledger_no, customer_no, resource),
         task_id=task_id,
         expires=settings.REFRESH_TASK_EXPIRES,
+        # Its status is kept here (set_status): no subscription to Celery's result store,
+        # which would wait ~20 s for a Redis that is down.
+        ignore_result=True,
     )
     return task_id, True
 

@@ -157,6 +157,9 @@ def _send(export_id: UUID, attempt: int) -> bool:
             args=(str(export_id), attempt),
             retry=True,
             retry_policy=_SEND_RETRY,
+            # The row is the result: no subscription to Celery's result store, which
+            # would wait ~20 s for a Redis that is down.
+            ignore_result=True,
         )
     except Exception as exc:  # the broker down or unreachable: sent later by recovery
         logger.warning("export task not sent: %s", type(exc).__name__)

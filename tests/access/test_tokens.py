@@ -1,7 +1,11 @@
 """Mobile logins: token pairs, rotation, family revocation on reuse, logout, /me."""
 
+import time
+from datetime import timedelta
+
 import pytest
 from django.conf import settings
+from rest_framework_simplejwt.tokens import AccessToken
 
 from billing_bff.models import TokenFamily
 from tests.access.actors import PASSWORD, bearer, link
@@ -81,6 +85,20 @@ def test_me_needs_a_valid_access_token(client, owner):
     assert_problem(client.get(ME, HTTP_AUTHORIZATION="Bearer not-a-token"), 401)
     refresh_token = login(client).json()["refresh"]
     assert_problem(client.get(ME, HTTP_AUTHORIZATION=f"Bearer {refresh_token}"), 401)
+
+
+def test_an_access_token_verified_before_is_refused_once_it_expires(client, owner):
+    """A token's signature is verified once per process; its expiry on every use."""
+    token = AccessToken.for_user(owner)
+    leeway = token.get_token_backend().get_leeway().total_seconds()
+    # Expired 2 s before the leeway ends: good now, refused once those 2 s have passed.
+    token.set_exp(lifetime=timedelta(seconds=-(leeway - 2)))
+    assert me(client, str(token)).status_code == 200
+    assert me(client, str(token)).status_code == 200  # the verified one, again
+    time.sleep(2.2)
+    assert_problem(me(client, str(token)), 401)
+    tampered = str(token)[:-2] + ("AA" if not str(token).endswith("AA") else "BB")
+    assert_problem(me(client, tampered), 401)
 
 
 def test_a_refresh_rotates_and_the_old_refresh_token_is_spent(client, owner):
