@@ -23,6 +23,8 @@ from functools import cache
 import redis
 from django.conf import settings
 
+from billing_bff.timing import TimedConnection
+
 logger = logging.getLogger(__name__)
 
 
@@ -36,8 +38,13 @@ _away_lock = threading.Lock()
 
 @cache
 def _client() -> redis.Redis:
+    # TCP connections count their round trips in the request's Server-Timing.
+    timed = {}
+    if settings.REDIS_URL.startswith("redis://"):
+        timed["connection_class"] = TimedConnection
     return redis.Redis.from_url(
         settings.REDIS_URL,
+        **timed,
         socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT,
         socket_timeout=settings.REDIS_SOCKET_TIMEOUT,
         health_check_interval=30,

@@ -32,6 +32,8 @@ import requests
 from django.conf import settings
 from django_guid import get_guid
 
+from billing_bff import timing
+
 from . import bulkhead, errors, routes
 from .breaker import PASS, Breaker
 from .deadline import remaining
@@ -322,6 +324,7 @@ class PayExClient:
         except requests.exceptions.RequestException:
             error, data = errors.UpstreamBadGateway(api=route.api), None
         duration = time.monotonic() - started
+        timing.add("upstream", duration)
         status = response.status_code if response is not None else None
         self._log(method, route, status or "none", duration, attempt, cid, error=error)
         UPSTREAM_LATENCY.labels(route.api, method, route.upstream_template).observe(duration)

@@ -140,6 +140,7 @@ class CustomerScopedAPIView(APIView):
             response["ETag"] = body_etag(response.data)
             response.render()
             rendered.keep(self.rendered_key, access.scope, response)
+            response.rendered_from_cache = False
         return response
 
 

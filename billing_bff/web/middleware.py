@@ -1,18 +1,42 @@
 """Request-wide middleware of the BFF: the upstream deadline, the API's caching headers,
-the bound on a request body's size, and the Permissions-Policy header."""
+the bound on a request body's size, the Permissions-Policy and Server-Timing headers."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import time
 
 from django.conf import settings
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from rest_framework.utils.encoders import JSONEncoder
 
+from billing_bff import timing
 from billing_bff.upstream.deadline import deadline
 
 from .errors import payload_too_large
+
+
+class ServerTimingMiddleware:
+    """`Server-Timing` on API answers: time in the app, in Redis, in upstream calls, and
+    whether the body came from the rendered cache (billing_bff.timing). On with
+    SERVER_TIMING (by default outside production). First in MIDDLEWARE: it counts all."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not settings.SERVER_TIMING or not request.path.startswith("/api/"):
+            return self.get_response(request)
+        started = time.perf_counter()
+        with timing.measure() as account:
+            response = self.get_response(request)
+        response["Server-Timing"] = timing.header(
+            account,
+            time.perf_counter() - started,
+            rendered=getattr(response, "rendered_from_cache", None),
+        )
+        return response
 
 
 class UpstreamDeadlineMiddleware:

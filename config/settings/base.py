@@ -56,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "billing_bff.web.middleware.ServerTimingMiddleware",
     "django_guid.middleware.guid_middleware",
     "billing_bff.web.middleware.UpstreamDeadlineMiddleware",
     "django.middleware.security.SecurityMiddleware",

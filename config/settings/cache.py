@@ -42,6 +42,9 @@ PRINCIPAL_TTL_SECONDS = env.int("PRINCIPAL_TTL_SECONDS", default=600)
 # API answers kept rendered (billing_bff.rendered): on by default; RENDERED_CACHE=false
 # turns it off (every warm request then builds its body again).
 RENDERED_CACHE = env.bool("RENDERED_CACHE", default=True)
+# Server-Timing on API answers (billing_bff.timing): on here, off in production unless
+# SERVER_TIMING=true there (config.settings.production).
+SERVER_TIMING = env.bool("SERVER_TIMING", default=True)
 # Django's cache holds only the sessions' cached copies (cached_db: the database has
 # every session): django-redis's IGNORE_EXCEPTIONS makes a Redis outage a cache miss,
 # so sessions are read from and written to the database alone while Redis is away.

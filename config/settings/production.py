@@ -25,3 +25,5 @@ LANGUAGE_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+# Server-Timing tells a client where a request's time went: off unless asked for.
+SERVER_TIMING = env.bool("SERVER_TIMING", default=False)

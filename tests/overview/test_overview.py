@@ -266,3 +266,26 @@ def test_several_customers_and_none_chosen_is_the_switcher(demo):
     # The header's switcher and the list on the overview both offer the other customer.
     assert '<select id="switch-customer" name="customer_no">' in html
     assert f'<input type="hidden" name="customer_no" value="{demo.second}">' in html
+
+
+def test_server_timing_says_where_the_time_went_and_where_the_body_came_from(
+    anna, demo, settings
+):
+    cold = anna.get(url(demo.family))
+    built = anna.get(url(demo.family))
+    kept = anna.get(url(demo.family))
+    timings = {}
+    for name, response in (("cold", cold), ("built", built), ("kept", kept)):
+        header = response["Server-Timing"]
+        assert demo.family not in header
+        timings[name] = {
+            part.split(";")[0].strip(): part.split(";", 1)[1] for part in header.split(",")
+        }
+    assert set(timings["cold"]) == {"app", "redis", "upstream", "body"}
+    assert float(timings["cold"]["upstream"].removeprefix("dur=")) > 0
+    assert timings["built"]["upstream"] == "dur=0.0"
+    assert timings["built"]["body"] == 'desc="built"'
+    assert timings["kept"]["body"] == 'desc="rendered-cache"'
+    assert float(timings["kept"]["redis"].removeprefix("dur=")) > 0
+    settings.SERVER_TIMING = False
+    assert "Server-Timing" not in anna.get(url(demo.family))
