@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import redis
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
@@ -62,6 +63,9 @@ class Principal:
     is_superuser: bool
     agent: bool
     links: tuple[Link, ...]
+    # The user's session auth hash (Django's HMAC of the password hash, the value every
+    # session of theirs holds): a session is verified against it without the database.
+    session_hash: str = ""
 
     def role_for(self, customer_no: str) -> str | None:
         return next((link.role for link in self.links if link.customer_no == customer_no), None)
@@ -79,6 +83,7 @@ class Principal:
                 ],
                 "agent": self.agent,
                 "links": [[link.customer_no, link.display_name, link.role] for link in self.links],
+                "session": self.session_hash,
             },
             separators=(",", ":"),
         )
@@ -95,6 +100,7 @@ class Principal:
             is_superuser=is_superuser,
             agent=found["agent"],
             links=tuple(Link(*link) for link in found["links"]),
+            session_hash=found.get("session", ""),
         )
 
     def user(self):
@@ -112,6 +118,17 @@ class Principal:
         names = [f.attname for f in model._meta.concrete_fields if f.attname in known]
         user = model.from_db("default", names, [known[name] for name in names])
         user.principal = self
+        if self.session_hash:
+            kept = self.session_hash
+
+            def session_auth_hash() -> str:
+                # The hash it was built with, no query for the deferred password; once
+                # a password is set on the instance (a password change), its own.
+                if "password" in user.__dict__:
+                    return type(user).get_session_auth_hash(user)
+                return kept
+
+            user.get_session_auth_hash = session_auth_hash
         return user
 
 
@@ -139,6 +156,7 @@ def build(user) -> Principal:
             Link(link.customer_no, link.display_name, link.role)
             for link in links.only("customer_no", "display_name", "role")
         ),
+        session_hash=user.get_session_auth_hash(),
     )
 
 
@@ -208,6 +226,18 @@ def _bump_now(user_ids: list[int]) -> None:
             type(exc).__name__,
             settings.PRINCIPAL_TTL_SECONDS,
         )
+
+
+class PrincipalBackend(ModelBackend):
+    """Django's model backend, a session's user read as its principal (no query when
+    warm). The session is still verified against the user's current session auth hash
+    (the principal's), so a changed password ends the other sessions at once."""
+
+    def get_user(self, user_id):
+        found = load(user_id) if str(user_id).isdigit() else None
+        if found is None or not found.is_active:
+            return None
+        return found.user()
 
 
 # --- what bumps a user -------------------------------------------------------------------

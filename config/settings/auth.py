@@ -22,6 +22,8 @@ SIMPLE_JWT = {
 }
 
 # --- Identity and access (billing_bff.access, billing_bff.throttle) ---------------------
+# Django's model backend, sessions' users read as principals (billing_bff.principal).
+AUTHENTICATION_BACKENDS = ["billing_bff.principal.PrincipalBackend"]
 # Failed logins (billing_bff.throttle, which explains the scheme). Within the window
 # (seconds), a username may fail LOGIN_FAIL_LIMIT_PAIR times from one address before
 # that address is refused for it, and an address LOGIN_FAIL_LIMIT_ADDRESS times over all

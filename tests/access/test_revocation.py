@@ -103,3 +103,33 @@ def test_each_change_of_who_may_see_what_takes_effect_at_the_next_request(stack)
     assert requests.get(f"{stack.url}/api/v1/me", headers=headers, timeout=10).json()["agent"]
     change(stack, "anna.user_permissions.clear()")
     assert not requests.get(f"{stack.url}/api/v1/me", headers=headers, timeout=10).json()["agent"]
+
+
+# --- sessions: the same principal, in-process -------------------------------------------
+@pytest.mark.django_db
+def test_a_session_user_is_read_without_a_query_and_a_new_password_ends_other_sessions(
+    client, django_assert_num_queries
+):
+    from django.test import Client
+
+    from tests.access.actors import PASSWORD, link, make_user
+    from tests.access.conftest import MINE
+
+    user = make_user("sofia")
+    link(user, MINE, "owner", name="Sofia")
+    other = Client()
+    for browser in (client, other):
+        assert (
+            browser.post("/login/", {"username": "sofia", "password": PASSWORD}).status_code == 302
+        )
+    client.get("/api/v1/me")  # the principal is kept
+    with django_assert_num_queries(0):  # no user, link or session row read
+        assert client.get("/api/v1/me").json()["username"] == "sofia"
+
+    user.set_password("a new and long passphrase")
+    user.save()
+    assert other.get("/api/v1/me").status_code == 401  # its session's hash is the old one
+
+    user.is_active = False
+    user.save()
+    assert client.get("/api/v1/me").status_code == 401
