@@ -18,6 +18,11 @@ freshness; anything else answers the usual way.
 
 Only users' own customers (owners, viewers) are answered so: an agent's reads are
 audited one by one (billing_bff.access), so they take the full path.
+
+A browser page (`page_key_for`) is kept the same way, per session as well (its forms
+carry the session's CSRF token, its header the user's name), never while the session
+holds a message to show, and no longer than its freshness lines ("Updated 3 minutes
+ago") stay true: until the next minute of the oldest copy's age.
 """
 
 from __future__ import annotations
@@ -49,6 +54,25 @@ def key_for(request, access) -> str | None:
     return customer_key(access.ledger_no, access.customer_no, "r", access.role, language, digest)
 
 
+def page_key_for(request, access) -> str | None:
+    """The key of this page view's kept HTML, or None if it is never kept."""
+    session = request.session
+    if (
+        not settings.RENDERED_CACHE
+        or request.method != "GET"
+        or not access.linked
+        or session.session_key is None
+        or "_messages" in session
+        or request.COOKIES.get("messages")
+    ):
+        return None
+    csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
+    url = f"{request.get_host()}|{request.get_full_path()}|{session.session_key}|{csrf}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
+    language = getattr(request, "LANGUAGE_CODE", "") or "-"
+    return customer_key(access.ledger_no, access.customer_no, "p", access.role, language, digest)
+
+
 def answer(scope) -> HttpResponse | None:
     """The kept answer read on entry (`scope.also`), if it may be answered now."""
     raw = scope.also
@@ -66,13 +90,15 @@ def answer(scope) -> HttpResponse | None:
     ):
         return None
     response = HttpResponse(body, content_type=header.get("type", "application/json"))
-    response["ETag"] = header["etag"]
+    if header.get("etag"):
+        response["ETag"] = header["etag"]
     response.rendered_from_cache = True
     return response
 
 
-def keep(cache_key: str, scope, response) -> None:
-    """Keep a rendered 200 answer whose every read came fresh from the cache."""
+def keep(cache_key: str, scope, response, *, minute_of_age: bool = False) -> None:
+    """Keep a rendered 200 answer whose every read came fresh from the cache; with
+    `minute_of_age`, only until the oldest copy's age reaches its next whole minute."""
     reads = scope.reads
     if (
         scope.offline
@@ -81,18 +107,20 @@ def keep(cache_key: str, scope, response) -> None:
         or any(read.stale or read.source != "cache" for read in reads)
         or response.status_code != 200
         or response.streaming
-        or not response.has_header("ETag")
     ):
         return
+    now = time.time()
     until = min(read.fresh_until for read in reads)
-    ttl = math.ceil(until - time.time())
+    if minute_of_age:
+        until = min([until, *(r.as_of + 60 * (1 + (now - r.as_of) // 60) for r in reads)])
+    ttl = math.ceil(until - now)
     if ttl <= 0:
         return
     header = {
         "gen": scope.generation,
         "stored": scope.stored,
         "until": until,
-        "etag": response["ETag"],
+        "etag": response.get("ETag", ""),
         "type": response["Content-Type"],
     }
     value = json.dumps(header, separators=(",", ":")).encode() + _SEPARATOR + response.content

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.http import require_POST
 
-from billing_bff import amounts, refresh
+from billing_bff import amounts, refresh, rendered
 from billing_bff.access import CustomerAccess, NoCustomerSelected, page_customer_access
 from billing_bff.views import home
 from billing_bff.web import scoping
@@ -33,9 +33,13 @@ class OverviewPage(View):
     @method_decorator(login_required)
     def get(self, request):
         try:
-            access = scoping.enter(page_customer_access(request))
+            access = page_customer_access(request)
         except NoCustomerSelected:
             return home(request)
+        kept_key = rendered.page_key_for(request, access)
+        access = scoping.enter(access, also=kept_key)
+        if kept_key is not None and (kept := rendered.answer(access.scope)) is not None:
+            return kept
         result = selectors.load_overview(access=access)
         sections = result.sections
         # Unbilled usage is listed by the subscriptions' descriptions, linked to its page.
@@ -62,6 +66,8 @@ class OverviewPage(View):
         }
         response = render(request, self.template_name, context)
         scoping.finish(access, status_code=response.status_code)
+        if kept_key is not None:
+            rendered.keep(kept_key, access.scope, response, minute_of_age=True)
         return response
 
 

@@ -268,9 +268,7 @@ def test_several_customers_and_none_chosen_is_the_switcher(demo):
     assert f'<input type="hidden" name="customer_no" value="{demo.second}">' in html
 
 
-def test_server_timing_says_where_the_time_went_and_where_the_body_came_from(
-    anna, demo, settings
-):
+def test_server_timing_says_where_the_time_went_and_where_the_body_came_from(anna, demo, settings):
     cold = anna.get(url(demo.family))
     built = anna.get(url(demo.family))
     kept = anna.get(url(demo.family))
