@@ -275,91 +275,89 @@ class _Built:
         self.chunks: list[bytes] = []
         self.cols: dict[str, list] = {name: [] for name in _FILTER_COLUMNS}
         self.count = 0
+        self.last: tuple[str, str] | None = None  # the sort key of the last record
+        self.memos: dict[str, dict] = {"dest": {}, "amt": {}, "vol": {}}
 
 
 _FILTER_COLUMNS = ("day", "type", "zone", "roam", "dest", "unit", "amt", "vol")
 
 
+class _OutOfOrder(Exception):
+    pass
+
+
 def _build(records: Iterable[dict]) -> _Built:
-    """Chunks in time order. Records come in time order from the upstream; when they do
-    not, the set is read whole and sorted (as stable as before: time, then usage id)."""
-    if isinstance(records, list):
-        ordered = records
-        if not _in_order(records):
-            ordered = sorted(records, key=_sort_key)
-        return _build_ordered(iter(ordered))
+    """Chunks in time order. Records come in time order from the upstream and are encoded
+    as they come; when they do not, the set is read whole and sorted (as stable as
+    before: time, then usage id)."""
     stream = iter(records)
-    head: list[dict] = []
     built = _Built()
-    last: tuple[str, str] | None = None
-    while True:
-        chunk = list(islice(stream, _CHUNK))
-        if not chunk:
-            return built
-        keys = list(map(_sort_key, chunk))
-        if (last is not None and keys[0] < last) or not _keys_in_order(keys):
-            # Out of order: everything read so far, decoded again, and the rest, sorted.
-            for blob in built.chunks:
-                head.extend(_Chunk(blob).rows_all())
-            head.extend(chunk)
-            head.extend(stream)
-            return _build_ordered(iter(sorted(head, key=_sort_key)))
-        last = keys[-1]
-        _add_chunk(built, chunk)
+    try:
+        while chunk := list(islice(stream, _CHUNK)):
+            _add_chunk(built, chunk, check=True)
+        return built
+    except _OutOfOrder:
+        pass
+    if isinstance(records, list):
+        whole = records
+    else:
+        whole = [row for blob in built.chunks for row in _Chunk(blob).rows_all()]
+        whole += chunk
+        whole += stream
+    built, stream = _Built(), iter(sorted(whole, key=_sort_key))
+    while chunk := list(islice(stream, _CHUNK)):
+        _add_chunk(built, chunk, check=False)
+    return built
 
 
-def _in_order(records: list[dict]) -> bool:
-    return _keys_in_order(list(map(_sort_key, records)))
-
-
-def _keys_in_order(keys: list) -> bool:
-    return all(starmap(operator.le, pairwise(keys)))
-
-
-def _build_ordered(stream: Iterator[dict]) -> _Built:
-    built = _Built()
-    while True:
-        chunk = list(islice(stream, _CHUNK))
-        if not chunk:
-            return built
-        _add_chunk(built, chunk)
-
-
-def _add_chunk(built: _Built, chunk: list[dict]) -> None:
+def _add_chunk(built: _Built, chunk: list[dict], *, check: bool) -> None:
     fields = _Fields(chunk)
+    starts = list(map(str, fields.get("startTime", "")))
+    if check:
+        keys = list(zip(starts, map(str, fields.get("usageId", "")), strict=True))
+        if (built.last is not None and keys[0] < built.last) or not all(
+            starmap(operator.le, pairwise(keys))
+        ):
+            raise _OutOfOrder
+        built.last = keys[-1]
     built.chunks.append(_encode_chunk(chunk, fields))
-    cols = built.cols
+    cols, memos = built.cols, built.memos
     cols["type"] += map(str, fields.get("usageType", "other"))
     cols["zone"] += map(str, fields.get("zone", ""))
     cols["roam"] += map(bool, fields.get("roaming", None))
-    cols["day"] += [text[:10] for text in map(str, fields.get("startTime", ""))]
+    cols["day"] += [text[:10] for text in starts]
     cols["dest"] += _memo_map(
-        lambda pair: f"{pair[0]} {pair[1]}".lower(),
-        list(zip(fields.get("destination", ""), fields.get("destinationCode", ""), strict=False)),
+        memos["dest"],
+        _destination,
+        list(map(str, fields.get("destination", ""))),
+        list(map(str, fields.get("destinationCode", ""))),
     )
-    cols["amt"] += _memo_map(_cents, list(map(str, fields.get("amount", 0))))
+    cols["amt"] += _memo_map(memos["amt"], _cents, list(map(str, fields.get("amount", 0))))
     volumes = _memo_map(
+        memos["vol"],
         _base_volume_of,
-        list(
-            zip(
-                map(str, fields.get("volume", 0)),
-                map(str, fields.get("volumeCode", "")),
-                strict=False,
-            )
-        ),
+        list(map(str, fields.get("volume", 0))),
+        list(map(str, fields.get("volumeCode", ""))),
     )
     cols["unit"] += (unit for unit, _ in volumes)
     cols["vol"] += (volume for _, volume in volumes)
     built.count += len(chunk)
 
 
-def _memo_map(function, values: list) -> list:
-    """`function` of each value, computed once per distinct value."""
-    try:
-        memo = {value: function(value) for value in dict.fromkeys(values)}
-    except TypeError:  # an unhashable value
-        return list(map(function, values))
+def _memo_map(memo: dict, function, values: list[str], other: list[str] | None = None) -> list:
+    """`function` of each string (or pair of strings), computed once per distinct one."""
+    if other is not None:
+        if len(set(values)) == 1 and len(set(other)) == 1:
+            # One value each (a chunk's field mostly): one computation.
+            return [_memo_map(memo, function, [(values[0], other[0])])[0]] * len(values)
+        values = list(zip(values, other, strict=True))
+    for value in dict.fromkeys(values).keys() - memo.keys():
+        memo[value] = function(value)
     return list(map(memo.__getitem__, values))
+
+
+def _destination(pair: tuple) -> str:
+    return f"{pair[0]} {pair[1]}".lower()
 
 
 def _base_volume_of(pair: tuple[str, str]) -> tuple[str, float]:
