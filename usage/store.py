@@ -538,6 +538,8 @@ def _typed(value) -> tuple:
 def _encode_column(values: list, parts: list[bytes]) -> list:
     kinds = set(map(type, values))
     if kinds == {str}:
+        if len(values) > 256 and len(set(islice(values, 64))) > 48:
+            return _encode_texts("s", values, parts)  # mostly distinct (ids, times)
         distinct = dict.fromkeys(values)
         if len(distinct) == 1:
             return ["c", values[0]]
@@ -562,6 +564,11 @@ def _encode_column(values: list, parts: list[bytes]) -> list:
                 parts.pop()
         parts.append(array("d", values).tobytes())
         return ["f", len(parts) - 1]
+    if kinds == {bool}:
+        if all(values) or not any(values):
+            return ["c", values[0]]
+        parts.append(bytes(values))
+        return ["d", [False, True], len(parts) - 1, "B"]
     if kinds <= _SCALARS:
         distinct = dict.fromkeys(map(_typed, values))
         if len(distinct) == 1:
