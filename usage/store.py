@@ -1,40 +1,54 @@
-"""How a usage set lives in Redis, so that a page costs the same for 500 or 50,000 records.
+"""How a usage set lives in Redis: compact (a few dozen bytes a record), and a page costs
+the same for 500 or 90,000 records.
 
 The upstream returns a subscription's usage whole. A loaded set is written once, under
 a fresh version, as:
 
-    {set}:v{n}:rec        hash  index -> record JSON    (records in time order)
-    {set}:v{n}:ord:amount string of packed uint32 indices, ascending by amount
+    {set}:v{n}:rec        string: the records in time order, in zstd-compressed chunks of
+                          _CHUNK records, each stored column by column (a value shared by
+                          the chunk once, repeated strings as dictionary codes, integers
+                          as narrow numbers or differences, other strings as one text)
+    {set}:v{n}:ord:amount record indices ascending by amount, in compressed blocks of
+                          _CHUNK (absent when that is the time order itself)
     {set}:v{n}:ord:volume the same by volume (in base units: seconds, bytes, events)
-    {set}:v{n}:cols       JSON columns used to filter (day, type, zone, roaming, ...)
+    {set}:v{n}:cols       the columns filters and totals read (day, type, zone, roaming,
+                          destination, unit, amount in öre, volume), compressed
 
-and described by a small summary (version, count, totals) that billing_bff.caching keeps
-as the set's cached document, with the usual fresh/stale windows. A page of an
-unfiltered view reads its slice of indices (GETRANGE on the packed order, or plain
-arithmetic for time order) and HMGETs those records: O(page), whatever the set's size.
-A filtered view is computed once from the columns and kept as its own packed index list
+and described by a small summary (version, count, totals, and the byte offsets of every
+chunk and block) that billing_bff.caching keeps as the set's cached document, with the
+usual fresh/stale windows. A page of an unfiltered view reads its indices (arithmetic in
+time order, else the one or two blocks holding them) and GETRANGEs the chunks holding its
+records: one or two chunks for a page in time order, whatever the set's size. A record
+reads back exactly as the upstream sent it: the same keys in the same order, the same
+values of the same types. A filtered view is computed once from the columns and kept as
+its own blocks of indices (or just its first index, when it is a run of the time order)
 with its totals ({set}:v{n}:q:{digest}); every later page of it is O(page) again.
 
 While Redis cannot answer, a set just loaded is held in this process instead (`_Held`,
 the same keys in a dict, the last HELD_SETS sets), under a version "h..." that says
 so: pages, filters, sorts, totals and CSV answer the same, and a set no longer held is
-loaded again like an evicted one (LookupError).
+loaded again like an evicted one (LookupError), as is a set written in an older layout.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import operator
 import threading
 import uuid
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
+from functools import reduce
+from itertools import accumulate, islice, pairwise, starmap
 
 import redis
+import zstandard
 from django.conf import settings
 
 from billing_bff import amounts
@@ -45,7 +59,9 @@ USAGE_TYPES = ("voice", "sms", "mms", "data", "content", "other")
 ZONES = ("domestic", "eu", "world")
 SORTS = ("time", "-time", "amount", "-amount", "volume", "-volume")
 MAX_PAGE_SIZE = 200
-_CHUNK = 1000
+_CHUNK = 1024  # records a chunk (and indices a block)
+_ZSTD_LEVEL = 3
+LAYOUT = 2  # the summary's "layout" version: a set in another is loaded again
 
 # Volume codes in base units, so volumes of one usage type add up and sort together.
 _BASE_UNITS = {
@@ -150,24 +166,17 @@ class _Held:
     """The few Redis commands of this module on one set's keys, in this process's memory."""
 
     def __init__(self) -> None:
-        self._keys: dict[str, object] = {}
+        self._keys: dict[str, bytes] = {}
 
-    def pipeline(self, transaction: bool = False) -> _Held:
-        return self
+    def pipeline(self, transaction: bool = False) -> _HeldPipeline:
+        return _HeldPipeline(self)
 
-    def execute(self) -> list:
-        return []
+    def set(self, name: str, value, ex: int | None = None) -> bool:
+        self._keys[name] = value.encode() if isinstance(value, str) else bytes(value)
+        return True
 
-    def hset(self, name: str, mapping: dict) -> None:
-        self._keys.setdefault(name, {}).update(
-            {field: value.encode() for field, value in mapping.items()}
-        )
-
-    def set(self, name: str, value, ex: int | None = None) -> None:
-        self._keys[name] = value.encode() if isinstance(value, str) else value
-
-    def expire(self, name: str, seconds: int) -> None:
-        pass
+    def expire(self, name: str, seconds: int) -> bool:
+        return name in self._keys
 
     def get(self, name: str):
         return self._keys.get(name)
@@ -175,9 +184,25 @@ class _Held:
     def getrange(self, name: str, start: int, end: int) -> bytes:
         return self._keys.get(name, b"")[start : end + 1]
 
-    def hmget(self, name: str, fields: list[str]) -> list:
-        held = self._keys.get(name, {})
-        return [held.get(field) for field in fields]
+
+class _HeldPipeline:
+    """A pipeline on held keys: each command runs at once, `execute` returns the answers."""
+
+    def __init__(self, held: _Held) -> None:
+        self._held, self._answers = held, []
+
+    def __getattr__(self, command: str):
+        run = getattr(self._held, command)
+
+        def queued(*args, **kwargs) -> _HeldPipeline:
+            self._answers.append(run(*args, **kwargs))
+            return self
+
+        return queued
+
+    def execute(self) -> list:
+        answers, self._answers = self._answers, []
+        return answers
 
 
 _held: OrderedDict[str, _Held] = OrderedDict()
@@ -196,14 +221,39 @@ def _client(summary: dict):
     return get_redis()
 
 
-def write_set(set_key: str, records: list[dict]) -> dict:
+def _layout(summary: dict) -> dict:
+    layout = summary.get("layout")
+    if not isinstance(layout, dict) or layout.get("v") != LAYOUT:
+        # A set written in an older layout: loaded again, like an evicted one.
+        raise LookupError("usage set in another layout")
+    return layout
+
+
+def set_keys(set_key: str, summary: dict) -> list[str]:
+    """Every Redis key the set of `summary` may have, besides its kept filtered views
+    ({set}:v{n}:q:* and :daily:*, which expire on their own): for measuring."""
+    base = f"{set_key}:v{summary['version']}"
+    layout = _layout(summary)
+    keys = [f"{set_key}:version", f"{base}:rec", f"{base}:cols"]
+    keys += [f"{base}:ord:{order}" for order in ("amount", "volume") if layout[order]]
+    return keys
+
+
+# --- Writing ----------------------------------------------------------------------------
+
+
+def write_set(set_key: str, records: Iterable[dict]) -> dict:
     """Store a whole set under a new version; returns its summary (the cached document).
 
-    Into Redis; into this process (`_Held`) when Redis cannot take it.
+    `records` may be any iterable of record dicts (a list, or the upstream body's
+    records parsed as they are read): they are turned into compressed chunks as they
+    come, so the set is never held whole as dicts. Into Redis; into this process
+    (`_Held`) when Redis cannot take it.
     """
+    built = _build(records)
     try:
         r = get_redis()
-        return _write_set(r, set_key, records, version=r.incr(f"{set_key}:version"))
+        return _store(r, set_key, built, version=r.incr(f"{set_key}:version"))
     except redis.RedisError as exc:
         shared_redis.failed(exc)
     held, version = _Held(), f"h{uuid.uuid4().hex}"
@@ -211,75 +261,537 @@ def write_set(set_key: str, records: list[dict]) -> dict:
         _held[version] = held
         while len(_held) > HELD_SETS:
             _held.popitem(last=False)
-    return _write_set(held, set_key, records, version=version)
+    return _store(held, set_key, built, version=version)
 
 
-def _write_set(r, set_key: str, records: list[dict], *, version) -> dict:
-    base = f"{set_key}:v{version}"
-    records = sorted(
-        records, key=lambda rec: (str(rec.get("startTime", "")), str(rec.get("usageId", "")))
+def _sort_key(record: dict) -> tuple[str, str]:
+    return (str(record.get("startTime", "")), str(record.get("usageId", "")))
+
+
+class _Built:
+    """A set encoded in memory: record chunks, filter columns, sort orders and totals."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.cols: dict[str, list] = {name: [] for name in _FILTER_COLUMNS}
+        self.count = 0
+        self.last: tuple[str, str] | None = None  # the sort key of the last record
+        self.memos: dict[str, dict] = {"dest": {}, "amt": {}, "vol": {}}
+
+
+_FILTER_COLUMNS = ("day", "type", "zone", "roam", "dest", "unit", "amt", "vol")
+
+
+class _OutOfOrder(Exception):
+    pass
+
+
+def _build(records: Iterable[dict]) -> _Built:
+    """Chunks in time order. Records come in time order from the upstream and are encoded
+    as they come; when they do not, the set is read whole and sorted (as stable as
+    before: time, then usage id)."""
+    stream = iter(records)
+    built = _Built()
+    try:
+        while chunk := list(islice(stream, _CHUNK)):
+            _add_chunk(built, chunk, check=True)
+        return built
+    except _OutOfOrder:
+        pass
+    if isinstance(records, list):
+        whole = records
+    else:
+        whole = [row for blob in built.chunks for row in _Chunk(blob).rows_all()]
+        whole += chunk
+        whole += stream
+    built, stream = _Built(), iter(sorted(whole, key=_sort_key))
+    while chunk := list(islice(stream, _CHUNK)):
+        _add_chunk(built, chunk, check=False)
+    return built
+
+
+def _add_chunk(built: _Built, chunk: list[dict], *, check: bool) -> None:
+    fields = _Fields(chunk)
+    starts = list(map(str, fields.get("startTime", "")))
+    if check:
+        keys = list(zip(starts, map(str, fields.get("usageId", "")), strict=True))
+        if (built.last is not None and keys[0] < built.last) or not all(
+            starmap(operator.le, pairwise(keys))
+        ):
+            raise _OutOfOrder
+        built.last = keys[-1]
+    built.chunks.append(_encode_chunk(chunk, fields))
+    cols, memos = built.cols, built.memos
+    cols["type"] += map(str, fields.get("usageType", "other"))
+    cols["zone"] += map(str, fields.get("zone", ""))
+    cols["roam"] += map(bool, fields.get("roaming", None))
+    cols["day"] += [text[:10] for text in starts]
+    cols["dest"] += _memo_map(
+        memos["dest"],
+        _destination,
+        list(map(str, fields.get("destination", ""))),
+        list(map(str, fields.get("destinationCode", ""))),
     )
-    totals = Totals()
-    cols: dict[str, list] = {"day": [], "type": [], "zone": [], "roam": [], "dest": [], "unit": []}
-    amounts: list[int] = []
-    volumes: list[float] = []
+    cols["amt"] += _memo_map(memos["amt"], _cents, list(map(str, fields.get("amount", 0))))
+    volumes = _memo_map(
+        memos["vol"],
+        _base_volume_of,
+        list(map(str, fields.get("volume", 0))),
+        list(map(str, fields.get("volumeCode", ""))),
+    )
+    cols["unit"] += (unit for unit, _ in volumes)
+    cols["vol"] += (volume for _, volume in volumes)
+    built.count += len(chunk)
+
+
+def _memo_map(memo: dict, function, values: list[str], other: list[str] | None = None) -> list:
+    """`function` of each string (or pair of strings), computed once per distinct one."""
+    if other is not None:
+        if len(set(values)) == 1 and len(set(other)) == 1:
+            # One value each (a chunk's field mostly): one computation.
+            return [_memo_map(memo, function, [(values[0], other[0])])[0]] * len(values)
+        values = list(zip(values, other, strict=True))
+    for value in dict.fromkeys(values).keys() - memo.keys():
+        memo[value] = function(value)
+    return list(map(memo.__getitem__, values))
+
+
+def _destination(pair: tuple) -> str:
+    return f"{pair[0]} {pair[1]}".lower()
+
+
+def _base_volume_of(pair: tuple[str, str]) -> tuple[str, float]:
+    return base_volume({"volume": pair[0], "volumeCode": pair[1]})
+
+
+class _Fields:
+    """The values of a chunk's records by field name (a default where one is missing)."""
+
+    def __init__(self, chunk: list[dict]) -> None:
+        self.chunk = chunk
+        shapes = dict.fromkeys(map(tuple, chunk))
+        self.shapes = list(shapes)
+        self.uniform = len(self.shapes) == 1
+        self.keys = list(dict.fromkeys(key for shape in self.shapes for key in shape))
+        self.columns: dict[str, list] = {}
+        if self.uniform:
+            keys = self.keys
+            if len(keys) == 1:
+                self.columns[keys[0]] = [record[keys[0]] for record in chunk]
+            elif keys:
+                for key, column in zip(
+                    keys, zip(*map(operator.itemgetter(*keys), chunk), strict=False), strict=False
+                ):
+                    self.columns[key] = list(column)
+
+    def column(self, key: str) -> list:
+        """The field's values, _MISSING where a record lacks it."""
+        found = self.columns.get(key)
+        if found is None:
+            found = self.columns[key] = [record.get(key, _MISSING) for record in self.chunk]
+        return found
+
+    def get(self, key: str, default) -> list:
+        if self.uniform:
+            found = self.columns.get(key)
+            return found if found is not None else [default] * len(self.chunk)
+        return [default if value is _MISSING else value for value in self.column(key)]
+
+
+_MISSING = object()
+
+
+def _store(r, set_key: str, built: _Built, *, version) -> dict:
+    base = f"{set_key}:v{version}"
+    cols, count = built.cols, built.count
     ttl = _ttl()
+    indices = range(count)
+    layout: dict = {"v": LAYOUT, "chunk": _CHUNK, "rec": _offsets(built.chunks)}
     pipe = r.pipeline(transaction=False)
-    for start in range(0, len(records), _CHUNK):
-        chunk = records[start : start + _CHUNK]
-        pipe.hset(
-            f"{base}:rec",
-            mapping={
-                str(start + i): json.dumps(rec, separators=(",", ":"))
-                for i, rec in enumerate(chunk)
-            },
-        )
-    for rec in records:
-        usage_type = str(rec.get("usageType", "other"))
-        amount = _cents(rec.get("amount", 0))
-        unit, volume = base_volume(rec)
-        totals.add(usage_type, amount, unit, volume)
-        amounts.append(amount)
-        volumes.append(volume)
-        cols["day"].append(str(rec.get("startTime", ""))[:10])
-        cols["type"].append(usage_type)
-        cols["zone"].append(str(rec.get("zone", "")))
-        cols["roam"].append(bool(rec.get("roaming")))
-        cols["unit"].append(unit)
-        cols["dest"].append(
-            f"{rec.get('destination', '')} {rec.get('destinationCode', '')}".lower()
-        )
-    indices = range(len(records))
-    pipe.set(f"{base}:ord:amount", array("I", sorted(indices, key=amounts.__getitem__)).tobytes())
-    pipe.set(f"{base}:ord:volume", array("I", sorted(indices, key=volumes.__getitem__)).tobytes())
-    cols["amt"], cols["vol"] = amounts, volumes
-    pipe.set(f"{base}:cols", json.dumps(cols, separators=(",", ":")))
-    for suffix in ("rec", "ord:amount", "ord:volume", "cols"):
-        pipe.expire(f"{base}:{suffix}", ttl)
+    pipe.set(f"{base}:rec", b"".join(built.chunks), ex=ttl)
+    for order, column in (("amount", cols["amt"]), ("volume", cols["vol"])):
+        ranked = sorted(indices, key=column.__getitem__)
+        if _is_range(ranked, 0):
+            layout[order] = None  # the time order itself: nothing to keep
+            continue
+        blocks = _index_blocks(ranked)
+        layout[order] = _offsets(blocks)
+        pipe.set(f"{base}:ord:{order}", b"".join(blocks), ex=ttl)
+    pipe.set(f"{base}:cols", _encode_columns(cols), ex=ttl)
     pipe.expire(f"{set_key}:version", ttl)
     pipe.execute()
-    return {"version": version, "count": len(records), "totals": totals.as_json()}
+    return {
+        "version": version,
+        "count": count,
+        "totals": _totals(cols, indices),
+        "layout": layout,
+    }
 
 
-def _view(set_key: str, summary: dict, query: Query) -> tuple[str | None, int, dict]:
-    """(packed index key or None for time order, count, totals) of the query's view."""
+def _offsets(blobs: list[bytes]) -> list[int]:
+    return [0, *accumulate(map(len, blobs))]
+
+
+def _is_range(indices: list[int], start: int) -> bool:
+    return not indices or (
+        indices[0] == start and indices[-1] == start + len(indices) - 1 and _ascending(indices)
+    )
+
+
+def _ascending(indices: list[int]) -> bool:
+    return all(starmap(operator.lt, pairwise(indices)))
+
+
+def _totals(cols: dict, indices) -> dict:
+    """`Totals` of the records at `indices`, added in that order (so float sums agree)."""
+    types, units, amts, vols = cols["type"], cols["unit"], cols["amt"], cols["vol"]
+    count = len(indices)
+    pairs = dict.fromkeys(zip(types, units, strict=False)) if isinstance(indices, range) else None
+    by_type: dict[str, dict] = {}
+    if pairs is not None and len(pairs) == 1 and count:
+        ((usage_type, unit),) = pairs
+        by_type[usage_type] = {
+            "count": count,
+            "amount_cents": sum(amts),
+            "volume": {unit: reduce(operator.add, vols, 0.0)},
+        }
+    else:
+        totals = Totals()
+        for i in indices:
+            totals.add(types[i], amts[i], units[i], vols[i])
+        return totals.as_json()
+    totals = Totals(count=count, by_type=by_type)
+    return totals.as_json()
+
+
+# --- Encoding ---------------------------------------------------------------------------
+#
+# A blob is zstd(u32 header length, header JSON, parts): the header names each column's
+# encoding and the lengths of the binary parts that follow it. Column encodings:
+#   ["c", value]                 one value for every row
+#   ["d", values, part, tc]      dictionary: codes (array typecode tc) into values
+#   ["i", base, step, part, tc, delta, as_float]
+#                                integers: base + step * u (or a running sum of deltas);
+#                                as_float: floats that are whole numbers
+#   ["f", part]                  floats, as doubles
+#   ["s", lens, part, tc]        strings: character lengths, then the text (UTF-8)
+#   ["j", lens, part, tc]        anything else: each value's JSON text
+
+_local = threading.local()
+
+
+def _compressor() -> zstandard.ZstdCompressor:
+    found = getattr(_local, "compressor", None)
+    if found is None:
+        found = _local.compressor = zstandard.ZstdCompressor(level=_ZSTD_LEVEL)
+    return found
+
+
+def _decompressor() -> zstandard.ZstdDecompressor:
+    found = getattr(_local, "decompressor", None)
+    if found is None:
+        found = _local.decompressor = zstandard.ZstdDecompressor()
+    return found
+
+
+def _pack(header: dict, parts: list[bytes]) -> bytes:
+    header["p"] = [len(part) for part in parts]
+    head = json.dumps(header, separators=(",", ":")).encode()
+    return _compressor().compress(b"".join([len(head).to_bytes(4, "little"), head, *parts]))
+
+
+def _unpack(blob: bytes) -> tuple[dict, list[memoryview]]:
+    raw = memoryview(_decompressor().decompress(blob))
+    size = int.from_bytes(raw[:4], "little")
+    header = json.loads(bytes(raw[4 : 4 + size]))
+    parts, at = [], 4 + size
+    for length in header["p"]:
+        parts.append(raw[at : at + length])
+        at += length
+    return header, parts
+
+
+def _unsigned_code(top: int) -> str:
+    for code in ("B", "H", "I", "Q"):
+        if top < 256 ** array(code).itemsize:
+            return code
+    raise OverflowError
+
+
+def _signed_code(low: int, high: int) -> str:
+    for code in ("b", "h", "i", "q"):
+        half = 256 ** array(code).itemsize // 2
+        if -half <= low and high < half:
+            return code
+    raise OverflowError
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
+
+
+def _typed(value) -> tuple:
+    # 1, 1.0 and True are equal keys in a dict, and so are 0.0 and -0.0: not here.
+    kind = type(value)
+    return (kind, repr(value) if kind is float else value)
+
+
+def _encode_column(values: list, parts: list[bytes]) -> list:
+    kinds = set(map(type, values))
+    if kinds == {str}:
+        if len(values) > 256 and len(set(islice(values, 64))) > 48:
+            return _encode_texts("s", values, parts)  # mostly distinct (ids, times)
+        distinct = dict.fromkeys(values)
+        if len(distinct) == 1:
+            return ["c", values[0]]
+        if len(distinct) <= max(16, len(values) // 4):
+            index = {value: code for code, value in enumerate(distinct)}
+            codes = array(_unsigned_code(len(distinct)), map(index.__getitem__, values))
+            parts.append(codes.tobytes())
+            return ["d", list(distinct), len(parts) - 1, codes.typecode]
+        return _encode_texts("s", values, parts)
+    if kinds == {int}:
+        encoded = _encode_integers(values, parts, as_float=False)
+        if encoded is not None:
+            return encoded
+    if kinds == {float}:
+        if all(value.is_integer() and abs(value) < 2**53 for value in values):
+            encoded = _encode_integers(list(map(int, values)), parts, as_float=True)
+            if encoded is not None and not any(
+                math.copysign(1.0, value) < 0 and value == 0 for value in values
+            ):
+                return encoded
+            if encoded is not None:
+                parts.pop()
+        parts.append(array("d", values).tobytes())
+        return ["f", len(parts) - 1]
+    if kinds == {bool}:
+        if all(values) or not any(values):
+            return ["c", values[0]]
+        parts.append(bytes(values))
+        return ["d", [False, True], len(parts) - 1, "B"]
+    if kinds <= _SCALARS:
+        distinct = dict.fromkeys(map(_typed, values))
+        if len(distinct) == 1:
+            return ["c", values[0]]
+        if len(distinct) <= max(16, len(values) // 4):
+            index = {key: code for code, key in enumerate(distinct)}
+            codes = array(_unsigned_code(len(distinct)), (index[_typed(v)] for v in values))
+            parts.append(codes.tobytes())
+            return ["d", [value for _, value in _typed_values(distinct)], len(parts) - 1,
+                    codes.typecode]  # fmt: skip
+    texts = [json.dumps(value, ensure_ascii=False, separators=(",", ":")) for value in values]
+    return _encode_texts("j", texts, parts)
+
+
+def _typed_values(distinct: dict):
+    for kind, shown in distinct:
+        yield kind, (float(shown) if kind is float else shown)
+
+
+def _encode_texts(kind: str, texts: list[str], parts: list[bytes]) -> list:
+    lengths = list(map(len, texts))
+    codes = array(_unsigned_code(max(lengths, default=0)), lengths)
+    parts.append(codes.tobytes())
+    parts.append("".join(texts).encode("utf-8", "surrogatepass"))
+    return [kind, len(parts) - 2, len(parts) - 1, codes.typecode]
+
+
+def _encode_integers(values: list[int], parts: list[bytes], *, as_float: bool) -> list | None:
+    low, high = min(values), max(values)
+    if low < -(2**63) or high >= 2**63:
+        return None
+    step = math.gcd(*(value - low for value in values)) or 1
+    plain = _unsigned_code((high - low) // step)
+    if len(values) > 1:
+        deltas = [b - a for a, b in pairwise(values)]
+        try:
+            code = _signed_code(min(deltas), max(deltas))
+        except OverflowError:
+            code = None
+        if code is not None and array(code).itemsize < array(plain).itemsize:
+            parts.append(array(code, deltas).tobytes())
+            return ["i", values[0], 1, len(parts) - 1, code, True, as_float]
+    if step == 1 and low == 0:
+        packed = array(plain, values)
+    else:
+        packed = array(plain, [(value - low) // step for value in values])
+    parts.append(packed.tobytes())
+    return ["i", low, step, len(parts) - 1, plain, False, as_float]
+
+
+def _encode_chunk(chunk: list[dict], fields: _Fields) -> bytes:
+    parts: list[bytes] = []
+    keys = fields.keys
+    position = {key: i for i, key in enumerate(keys)}
+    header: dict = {"n": len(chunk), "k": keys}
+    header["s"] = [[position[key] for key in shape] for shape in fields.shapes]
+    if fields.uniform:
+        header["sc"] = None
+        header["c"] = [_encode_column(fields.columns[key], parts) for key in keys]
+    else:
+        index = {shape: code for code, shape in enumerate(fields.shapes)}
+        codes = array(_unsigned_code(len(index)), (index[tuple(rec)] for rec in chunk))
+        parts.append(codes.tobytes())
+        header["sc"] = [len(parts) - 1, codes.typecode]
+        columns = []
+        for key in keys:
+            values = fields.column(key)
+            present = [value for value in values if value is not _MISSING]
+            filler = present[0]  # a value of the column's kind where a record has none
+            columns.append(_encode_column([filler if v is _MISSING else v for v in values], parts))
+        header["c"] = columns
+    return _pack(header, parts)
+
+
+def _encode_columns(cols: dict[str, list]) -> bytes:
+    parts: list[bytes] = []
+    header = {"c": {name: _encode_column(values, parts) for name, values in cols.items()}}
+    header["n"] = len(cols["day"])
+    return _pack(header, parts)
+
+
+def _index_blocks(indices: list[int]) -> list[bytes]:
+    """A list of record indices in compressed blocks of _CHUNK, each its first index and
+    the differences after it (small where the list runs mostly upwards)."""
+    blocks = []
+    for start in range(0, len(indices), _CHUNK):
+        block = indices[start : start + _CHUNK]
+        deltas = [b - a for a, b in pairwise(block)]
+        code = _signed_code(min(deltas, default=0), max(deltas, default=0))
+        blocks.append(
+            _compressor().compress(
+                code.encode() + block[0].to_bytes(4, "little") + array(code, deltas).tobytes()
+            )
+        )
+    return blocks
+
+
+def _decode_block(blob: bytes) -> list[int]:
+    raw = _decompressor().decompress(blob)
+    deltas = array(chr(raw[0]), raw[5:])
+    return list(accumulate(deltas, initial=int.from_bytes(raw[1:5], "little")))
+
+
+# --- Decoding ---------------------------------------------------------------------------
+
+
+def _array(code: str, buffer) -> array:
+    found = array(code)
+    found.frombytes(buffer)
+    return found
+
+
+def _column_getter(spec: list, parts: list[memoryview]):
+    """(value of row i, every row's value) of one encoded column."""
+    kind = spec[0]
+    if kind == "c":
+        value = spec[1]
+        return (lambda i: value), (lambda n: [value] * n)
+    if kind == "d":
+        values, codes = spec[1], _array(spec[3], parts[spec[2]])
+        return (lambda i: values[codes[i]]), (lambda n: list(map(values.__getitem__, codes)))
+    if kind == "i":
+        base, step, part, code, delta, as_float = spec[1:]
+        packed = _array(code, parts[part])
+        if delta:
+            full = list(accumulate(packed, initial=base))
+            if as_float:
+                full = list(map(float, full))
+            return full.__getitem__, (lambda n: full)
+        convert = float if as_float else int
+        if base == 0 and step == 1:
+            if as_float:
+                return (lambda i: float(packed[i])), (lambda n: list(map(float, packed)))
+            return packed.__getitem__, (lambda n: packed.tolist())
+        return (
+            (lambda i: convert(base + step * packed[i])),
+            (lambda n: [convert(base + step * u) for u in packed]),
+        )
+    if kind == "f":
+        packed = _array("d", parts[spec[1]])
+        return packed.__getitem__, (lambda n: packed.tolist())
+    lengths = _array(spec[3], parts[spec[1]])
+    text = bytes(parts[spec[2]]).decode("utf-8", "surrogatepass")
+    ends = list(accumulate(lengths, initial=0))
+    if kind == "s":
+        return (
+            (lambda i: text[ends[i] : ends[i + 1]]),
+            (lambda n: [text[a:b] for a, b in pairwise(ends)]),
+        )
+    return (
+        (lambda i: json.loads(text[ends[i] : ends[i + 1]])),
+        (lambda n: [json.loads(text[a:b]) for a, b in pairwise(ends)]),
+    )
+
+
+class _Chunk:
+    """One decoded record chunk: rows built on demand, exactly as they were written."""
+
+    def __init__(self, blob: bytes) -> None:
+        header, parts = _unpack(blob)
+        self.n = header["n"]
+        keys = header["k"]
+        getters = [_column_getter(spec, parts) for spec in header["c"]]
+        self._shapes = [[(keys[i], getters[i][0]) for i in shape] for shape in header["s"]]
+        self._full = [(keys, [getters[i][1] for i in shape]) for shape in header["s"]]
+        self._shape_codes = None
+        if header["sc"] is not None:
+            self._shape_codes = _array(header["sc"][1], parts[header["sc"][0]])
+
+    def row(self, i: int) -> dict:
+        shape = self._shapes[0 if self._shape_codes is None else self._shape_codes[i]]
+        return {key: get(i) for key, get in shape}
+
+    def rows_all(self) -> list[dict]:
+        if self._shape_codes is not None:
+            return [self.row(i) for i in range(self.n)]
+        shape = self._shapes[0]
+        keys = [key for key, _ in shape]
+        _, full = self._full[0]
+        columns = [every(self.n) for every in full]
+        return (
+            [dict(zip(keys, values, strict=False)) for values in zip(*columns, strict=False)]
+            if keys
+            else [{} for _ in range(self.n)]
+        )
+
+
+def _decode_columns(blob: bytes) -> dict[str, list]:
+    header, parts = _unpack(blob)
+    n = header["n"]
+    return {name: _column_getter(spec, parts)[1](n) for name, spec in header["c"].items()}
+
+
+# --- Reading ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Indices:
+    """A view's record indices in view order: `start`, `start + 1`, ... when `key` is
+    None, else kept in compressed blocks at `key` (byte `offsets` of each block)."""
+
+    start: int = 0
+    key: str | None = None
+    offsets: tuple[int, ...] = ()
+
+
+def _view(r, set_key: str, summary: dict, query: Query) -> tuple[_Indices, int, dict]:
+    """(the view's indices, count, totals) of the query's view."""
     base = f"{set_key}:v{summary['version']}"
+    layout = _layout(summary)
     if not query.filtered:
         order = query.sort.lstrip("-")
-        return (
-            (None if order == "time" else f"{base}:ord:{order}"),
-            summary["count"],
-            summary["totals"],
-        )
+        offsets = None if order == "time" else layout[order]
+        indices = _Indices() if offsets is None else _Indices(0, f"{base}:ord:{order}", offsets)
+        return indices, summary["count"], summary["totals"]
     view_key = f"{base}:q:{query.digest()}"
-    r = _client(summary)
     meta = r.get(view_key + ":meta")
-    if meta is None:
-        count, totals = _compute_view(r, base, view_key, query)
+    found = json.loads(meta) if meta is not None else _compute_view(r, base, view_key, query)
+    if found["blocks"] is None:
+        indices = _Indices(found["start"])
     else:
-        found = json.loads(meta)
-        count, totals = found["count"], found["totals"]
-    return view_key, count, totals
+        indices = _Indices(0, view_key, tuple(found["blocks"]))
+    return indices, found["count"], found["totals"]
 
 
 def _matching(cols: dict, query: Query) -> list[int]:
@@ -300,69 +812,120 @@ def _matching(cols: dict, query: Query) -> list[int]:
     ]
 
 
-def _compute_view(r, base: str, view_key: str, query: Query) -> tuple[int, dict]:
+def _columns(r, base: str) -> dict[str, list]:
     raw = r.get(f"{base}:cols")
     if raw is None:
         raise LookupError("usage set expired")
-    cols = json.loads(raw)
+    return _decode_columns(raw)
+
+
+def _compute_view(r, base: str, view_key: str, query: Query) -> dict:
+    cols = _columns(r, base)
     selected = _matching(cols, query)
     order = query.sort.lstrip("-")
     if order == "amount":
         selected.sort(key=cols["amt"].__getitem__)
     elif order == "volume":
         selected.sort(key=cols["vol"].__getitem__)
-    totals = Totals()
-    for i in selected:
-        totals.add(cols["type"][i], cols["amt"][i], cols["unit"][i], cols["vol"][i])
     ttl = min(_ttl(), settings.USAGE_VIEW_TTL_SECONDS)
-    meta = {"count": len(selected), "totals": totals.as_json()}
+    meta = {"count": len(selected), "totals": _totals(cols, selected), "blocks": None}
     pipe = r.pipeline(transaction=False)
-    pipe.set(view_key, array("I", selected).tobytes(), ex=ttl)
+    if selected and _is_range(selected, selected[0]):
+        meta["start"] = selected[0]
+    else:
+        blocks = _index_blocks(selected)
+        meta["blocks"] = _offsets(blocks)
+        pipe.set(view_key, b"".join(blocks), ex=ttl)
     pipe.set(view_key + ":meta", json.dumps(meta), ex=ttl)
     pipe.execute()
-    return meta["count"], meta["totals"]
+    if meta["blocks"] is None:
+        meta.setdefault("start", 0)
+    return meta
 
 
-def _page_indices(r, index_key: str | None, count: int, query: Query) -> list[int]:
-    start = (query.page - 1) * query.page_size
-    stop = min(start + query.page_size, count)
-    if start >= count:
+def _positions(r, indices: _Indices, lo: int, hi: int, size: int) -> list[int]:
+    """The record indices at view positions lo..hi-1."""
+    if hi <= lo:
         return []
-    descending = query.sort.startswith("-")
-    lo, hi = (count - stop, count - start) if descending else (start, stop)
-    if index_key is None:
-        indices = list(range(lo, hi))
-    else:
-        raw = r.getrange(index_key, lo * 4, hi * 4 - 1)
-        indices = array("I", raw).tolist()
-    return indices[::-1] if descending else indices
+    if indices.key is None:
+        return list(range(indices.start + lo, indices.start + hi))
+    first, last = lo // size, (hi - 1) // size
+    offsets = indices.offsets
+    raw = r.getrange(indices.key, offsets[first], offsets[last + 1] - 1)
+    if len(raw) != offsets[last + 1] - offsets[first]:
+        raise LookupError("usage set expired")
+    found: list[int] = []
+    for block in range(first, last + 1):
+        at = offsets[block] - offsets[first]
+        found += _decode_block(raw[at : at + offsets[block + 1] - offsets[block]])
+    return found[lo - first * size : hi - first * size]
+
+
+def _records(r, base: str, layout: dict, indices: list[int], kept: dict) -> list[dict]:
+    """The records at `indices`, in that order; `kept` holds the chunks decoded so far."""
+    size, offsets = layout["chunk"], layout["rec"]
+    wanted = sorted({i // size for i in indices} - kept.keys())
+    runs: list[list[int]] = []
+    for chunk in wanted:
+        if runs and runs[-1][-1] == chunk - 1:
+            runs[-1].append(chunk)
+        else:
+            runs.append([chunk])
+    if runs:
+        pipe = r.pipeline(transaction=False)
+        for run in runs:
+            pipe.getrange(f"{base}:rec", offsets[run[0]], offsets[run[-1] + 1] - 1)
+        for run, raw in zip(runs, pipe.execute(), strict=False):
+            if len(raw) != offsets[run[-1] + 1] - offsets[run[0]]:
+                raise LookupError("usage set expired")
+            for chunk in run:
+                at = offsets[chunk] - offsets[run[0]]
+                kept[chunk] = _Chunk(raw[at : at + offsets[chunk + 1] - offsets[chunk]])
+    return [kept[i // size].row(i % size) for i in indices]
+
+
+def _span(count: int, page: int, page_size: int, descending: bool) -> tuple[int, int]:
+    start = (page - 1) * page_size
+    stop = min(start + page_size, count)
+    if start >= count:
+        return 0, 0
+    return (count - stop, count - start) if descending else (start, stop)
 
 
 def read_page(set_key: str, summary: dict, query: Query) -> tuple[list[dict], int, dict]:
     """(records of the page, count of the view, totals of the view)."""
-    index_key, count, totals = _view(set_key, summary, query)
     r = _client(summary)
-    indices = _page_indices(r, index_key, count, query)
-    if not indices:
+    indices, count, totals = _view(r, set_key, summary, query)
+    layout = _layout(summary)
+    descending = query.sort.startswith("-")
+    lo, hi = _span(count, query.page, query.page_size, descending)
+    positions = _positions(r, indices, lo, hi, layout["chunk"])
+    if not positions:
         return [], count, totals
-    raw = r.hmget(f"{set_key}:v{summary['version']}:rec", [str(i) for i in indices])
-    if any(item is None for item in raw):
-        raise LookupError("usage set expired")
-    return [json.loads(item) for item in raw], count, totals
+    if descending:
+        positions.reverse()
+    base = f"{set_key}:v{summary['version']}"
+    return _records(r, base, layout, positions, {}), count, totals
 
 
 def iter_view(set_key: str, summary: dict, query: Query) -> Iterator[dict]:
-    """Every record of the view in order, fetched in chunks: constant memory for CSV."""
-    index_key, count, _ = _view(set_key, summary, query)
+    """Every record of the view in order, read a chunk at a time: memory for CSV stays
+    near one chunk's in time order, and the set's compressed size in any other."""
     r = _client(summary)
-    size = _CHUNK
+    indices, count, _ = _view(r, set_key, summary, query)
+    layout = _layout(summary)
+    size = layout["chunk"]
+    base = f"{set_key}:v{summary['version']}"
+    descending = query.sort.startswith("-")
+    kept: dict[int, _Chunk] = {}
     for page in range(1, (count + size - 1) // size + 1):
-        chunk_query = Query(**{**query.__dict__, "page": page, "page_size": size})
-        indices = _page_indices(r, index_key, count, chunk_query)
-        raw = r.hmget(f"{set_key}:v{summary['version']}:rec", [str(i) for i in indices])
-        for item in raw:
-            if item is not None:
-                yield json.loads(item)
+        lo, hi = _span(count, page, size, descending)
+        positions = _positions(r, indices, lo, hi, size)
+        if descending:
+            positions.reverse()
+        if indices.key is None:
+            kept.clear()  # in time order no chunk is read twice
+        yield from _records(r, base, layout, positions, kept)
 
 
 def daily_totals(set_key: str, summary: dict, query: Query) -> list[dict]:
@@ -377,10 +940,8 @@ def daily_totals(set_key: str, summary: dict, query: Query) -> list[dict]:
     kept = r.get(daily_key)
     if kept is not None:
         return json.loads(kept)
-    raw = r.get(f"{base}:cols")
-    if raw is None:
-        raise LookupError("usage set expired")
-    cols = json.loads(raw)
+    _layout(summary)
+    cols = _columns(r, base)
     days: dict[str, dict] = {}
     for i in _matching(cols, query):
         entry = days.setdefault(cols["day"][i], {"count": 0, "cents": 0, "volume": {}})
