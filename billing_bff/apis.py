@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.exceptions import AuthenticationFailed
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import InvalidToken, TokenError
 
-from billing_bff import auth, throttle
-from billing_bff.access import is_agent, linked_customers
+from billing_bff import auth, principal, throttle
 from billing_bff.web import openapi as doc
+from billing_bff.web.middleware import body_etag
 
 # Token responses must not be stored by any cache on the way (RFC 6749, 5.1).
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
@@ -144,22 +148,28 @@ class MeApi(APIView):
             **doc.problems(401),
         },
     )
-    def get(self, request: Request) -> Response:
-        user = request.user
-        customers = [
-            doc.shaped(
-                doc.MeCustomerSerializer,
-                customerNo=link.customer_no,
-                name=link.display_name,
-                role=link.role,
-            )
-            for link in linked_customers(user=user)
-        ]
-        # Agents open customers by number; the app shows them a search instead.
-        body = doc.shaped(
-            doc.MeSerializer,
-            username=user.get_username(),
-            customers=customers,
-            agent=is_agent(user),
+    def get(self, request: Request) -> HttpResponse:
+        body, etag = _me_answer(principal.of_user(request.user))
+        response = HttpResponse(body, content_type="application/json")
+        response["ETag"] = etag
+        return response
+
+
+@lru_cache(maxsize=4096)
+def _me_answer(found: principal.Principal) -> tuple[bytes, str]:
+    """/me of a principal, rendered once per process: it is all the body says, and a
+    change to any of it is a new principal (billing_bff.principal)."""
+    customers = [
+        doc.shaped(
+            doc.MeCustomerSerializer,
+            customerNo=link.customer_no,
+            name=link.display_name,
+            role=link.role,
         )
-        return Response(body)
+        for link in found.links
+    ]
+    # Agents open customers by number; the app shows them a search instead.
+    body = doc.shaped(
+        doc.MeSerializer, username=found.username, customers=customers, agent=found.agent
+    )
+    return JSONRenderer().render(body), body_etag(body)

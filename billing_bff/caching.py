@@ -141,9 +141,10 @@ def scope_for(*, ledger_no: str, customer_no: str) -> Scope:
 
 
 def enter(access, *, mark_active: bool = True, also: str | None = None):
-    """The access with its cache scope, after one pipelined round trip to Redis that reads
-    the customer's generation and, with `mark_active`, marks the customer looked at
-    (billing_bff.activity) so the background refresh keeps its data warm.
+    """The access with its cache scope, after one round trip to Redis that reads the
+    customer's generation and count of stored documents and, with `mark_active`, marks
+    the customer looked at when a mark is due (billing_bff.activity) so the background
+    refresh keeps its data warm: one MGET when no mark is due.
 
     `also` is one more key of the customer's to read in the same round trip (the
     request's rendered body, billing_bff.rendered); its value lands in `scope.also`.
@@ -153,26 +154,31 @@ def enter(access, *, mark_active: bool = True, also: str | None = None):
     scope is offline and the request's reads go to the upstream.
     """
     scope = Scope(ledger_no=access.ledger_no, customer_no=access.customer_no, generation=None)
+    ids = {"ledger_no": access.ledger_no, "customer_no": access.customer_no}
+    mark_active = mark_active and activity.mark_due(**ids)
+    keys = [_generation_key(**ids), _stored_key(**ids), *([also] if also is not None else [])]
     try:
-        pipe = get_redis().pipeline(transaction=False)
         if mark_active:
-            activity.mark_active(pipe, ledger_no=access.ledger_no, customer_no=access.customer_no)
-        pipe.get(_generation_key(access.ledger_no, access.customer_no))
-        pipe.get(_stored_key(access.ledger_no, access.customer_no))
-        if also is not None:
-            pipe.get(also)
-        answers = pipe.execute(raise_on_error=False)
+            pipe = get_redis().pipeline(transaction=False)
+            activity.mark_active(pipe, **ids)
+            pipe.mget(keys)
+            mark, answers = pipe.execute(raise_on_error=False)
+        else:  # one command: the keys share the customer's hash tag
+            mark, answers = None, get_redis().mget(keys)
     except redis.RedisError as exc:
         shared_redis.failed(exc)
         return dataclasses.replace(access, scope=scope)
-    if mark_active and isinstance(answers[0], Exception):
-        logger.warning("could not mark a customer active: %s", type(answers[0]).__name__)
-    generation, stored, *extra = answers[1:] if mark_active else answers
-    if not isinstance(generation, Exception) and not isinstance(stored, Exception):
-        scope.generation = int(generation or 0)
-        scope.stored = int(stored or 0)
-        if extra and not isinstance(extra[0], Exception):
-            scope.also = extra[0]
+    if isinstance(mark, Exception):
+        logger.warning("could not mark a customer active: %s", type(mark).__name__)
+    elif mark_active:
+        activity.marked(**ids)
+    if isinstance(answers, Exception):
+        return dataclasses.replace(access, scope=scope)
+    generation, stored, *extra = answers
+    scope.generation = int(generation or 0)
+    scope.stored = int(stored or 0)
+    if extra:
+        scope.also = extra[0]
     return dataclasses.replace(access, scope=scope)
 
 

@@ -174,10 +174,8 @@ def load(user_id) -> Principal | None:
     database, kept for the next request."""
     generation = None
     try:
-        pipe = get_redis().pipeline(transaction=False)
-        pipe.get(_gen_key(user_id))
-        pipe.get(_snapshot_key(user_id))
-        raw_generation, raw = pipe.execute()
+        # One command: both keys carry the user's hash tag.
+        raw_generation, raw = get_redis().mget(_gen_key(user_id), _snapshot_key(user_id))
         generation = int(raw_generation or 0)
         if raw is not None:
             kept_generation, principal = Principal.from_json(raw)
