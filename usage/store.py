@@ -5,14 +5,12 @@ The upstream returns a subscription's usage whole. A loaded set is written once,
 a fresh version, as:
 
     {set}:v{n}:rec        string: the records in time order, in zstd-compressed chunks of
-                          _CHUNK records, each stored column by column (a value shared by
-                          the chunk once, repeated strings as dictionary codes, integers
-                          as narrow numbers or differences, other strings as one text)
+                          _RECORD_CHUNK records, each the records' JSON as it came
     {set}:v{n}:ord:amount record indices ascending by amount, in compressed blocks of
                           _CHUNK (absent when that is the time order itself)
     {set}:v{n}:ord:volume the same by volume (in base units: seconds, bytes, events)
     {set}:v{n}:cols       the columns filters and totals read (day, type, zone, roaming,
-                          destination, unit, amount in öre, volume), compressed
+                          destination, unit, amount in öre, volume), compressed JSON
 
 and described by a small summary (version, count, totals, and the byte offsets of every
 chunk and block) that billing_bff.caching keeps as the set's cached document, with the
@@ -34,7 +32,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import operator
 import threading
 import uuid
@@ -47,6 +44,7 @@ from decimal import Decimal
 from functools import reduce
 from itertools import accumulate, islice, pairwise, starmap
 
+import orjson
 import redis
 import zstandard
 from django.conf import settings
@@ -59,9 +57,10 @@ USAGE_TYPES = ("voice", "sms", "mms", "data", "content", "other")
 ZONES = ("domestic", "eu", "world")
 SORTS = ("time", "-time", "amount", "-amount", "volume", "-volume")
 MAX_PAGE_SIZE = 200
-_CHUNK = 1024  # records a chunk (and indices a block)
+_CHUNK = 1024  # records a filter-column pass, and indices a block
+_RECORD_CHUNK = 128  # records a stored chunk (a page of 50 decodes one or two)
 _ZSTD_LEVEL = 3
-LAYOUT = 2  # the summary's "layout" version: a set in another is loaded again
+LAYOUT = 3  # the summary's "layout" version: a set in another is loaded again
 
 # Volume codes in base units, so volumes of one usage type add up and sort together.
 _BASE_UNITS = {
@@ -301,7 +300,7 @@ def _build(records: Iterable[dict]) -> _Built:
     if isinstance(records, list):
         whole = records
     else:
-        whole = [row for blob in built.chunks for row in _Chunk(blob).rows_all()]
+        whole = [row for blob in built.chunks for row in _decode_json(blob)]
         whole += chunk
         whole += stream
     built, stream = _Built(), iter(sorted(whole, key=_sort_key))
@@ -310,34 +309,59 @@ def _build(records: Iterable[dict]) -> _Built:
     return built
 
 
+# The fields the filter columns and the order are read from.
+_FIELDS = (
+    "startTime",
+    "usageId",
+    "usageType",
+    "zone",
+    "roaming",
+    "destination",
+    "destinationCode",
+    "amount",
+    "volume",
+    "volumeCode",
+)
+_FIELD_GETTERS = {name: operator.itemgetter(name) for name in _FIELDS}
+
+
 def _add_chunk(built: _Built, chunk: list[dict], *, check: bool) -> None:
-    fields = _Fields(chunk)
-    starts = list(map(str, fields.get("startTime", "")))
+    try:  # every record with every field (the upstream's usual): C calls only
+        found = {name: list(map(get, chunk)) for name, get in _FIELD_GETTERS.items()}
+    except KeyError:
+        found = {}
+
+    def field(name: str, default) -> list:
+        return found[name] if found else [record.get(name, default) for record in chunk]
+
+    starts = list(map(str, field("startTime", "")))
     if check:
-        keys = list(zip(starts, map(str, fields.get("usageId", "")), strict=True))
+        keys = list(zip(starts, map(str, field("usageId", "")), strict=True))
         if (built.last is not None and keys[0] < built.last) or not all(
             starmap(operator.le, pairwise(keys))
         ):
             raise _OutOfOrder
         built.last = keys[-1]
-    built.chunks.append(_encode_chunk(chunk, fields))
+    built.chunks += [
+        _encode_json(chunk[at : at + _RECORD_CHUNK]) for at in range(0, len(chunk), _RECORD_CHUNK)
+    ]
     cols, memos = built.cols, built.memos
-    cols["type"] += map(str, fields.get("usageType", "other"))
-    cols["zone"] += map(str, fields.get("zone", ""))
-    cols["roam"] += map(bool, fields.get("roaming", None))
+    cols["type"] += map(str, field("usageType", "other"))
+    cols["zone"] += map(str, field("zone", ""))
+    cols["roam"] += map(bool, field("roaming", None))
     cols["day"] += [text[:10] for text in starts]
     cols["dest"] += _memo_map(
         memos["dest"],
         _destination,
-        list(map(str, fields.get("destination", ""))),
-        list(map(str, fields.get("destinationCode", ""))),
+        list(map(str, field("destination", ""))),
+        list(map(str, field("destinationCode", ""))),
     )
-    cols["amt"] += _memo_map(memos["amt"], _cents, list(map(str, fields.get("amount", 0))))
+    cols["amt"] += _memo_map(memos["amt"], _cents, list(map(str, field("amount", 0))))
     volumes = _memo_map(
         memos["vol"],
         _base_volume_of,
-        list(map(str, fields.get("volume", 0))),
-        list(map(str, fields.get("volumeCode", ""))),
+        list(map(str, field("volume", 0))),
+        list(map(str, field("volumeCode", ""))),
     )
     cols["unit"] += (unit for unit, _ in volumes)
     cols["vol"] += (volume for _, volume in volumes)
@@ -364,49 +388,17 @@ def _base_volume_of(pair: tuple[str, str]) -> tuple[str, float]:
     return base_volume({"volume": pair[0], "volumeCode": pair[1]})
 
 
-class _Fields:
-    """The values of a chunk's records by field name (a default where one is missing)."""
-
-    def __init__(self, chunk: list[dict]) -> None:
-        self.chunk = chunk
-        shapes = dict.fromkeys(map(tuple, chunk))
-        self.shapes = list(shapes)
-        self.uniform = len(self.shapes) == 1
-        self.keys = list(dict.fromkeys(key for shape in self.shapes for key in shape))
-        self.columns: dict[str, list] = {}
-        if self.uniform:
-            keys = self.keys
-            if len(keys) == 1:
-                self.columns[keys[0]] = [record[keys[0]] for record in chunk]
-            elif keys:
-                for key, column in zip(
-                    keys, zip(*map(operator.itemgetter(*keys), chunk), strict=False), strict=False
-                ):
-                    self.columns[key] = list(column)
-
-    def column(self, key: str) -> list:
-        """The field's values, _MISSING where a record lacks it."""
-        found = self.columns.get(key)
-        if found is None:
-            found = self.columns[key] = [record.get(key, _MISSING) for record in self.chunk]
-        return found
-
-    def get(self, key: str, default) -> list:
-        if self.uniform:
-            found = self.columns.get(key)
-            return found if found is not None else [default] * len(self.chunk)
-        return [default if value is _MISSING else value for value in self.column(key)]
-
-
-_MISSING = object()
-
-
 def _store(r, set_key: str, built: _Built, *, version) -> dict:
     base = f"{set_key}:v{version}"
     cols, count = built.cols, built.count
     ttl = _ttl()
     indices = range(count)
-    layout: dict = {"v": LAYOUT, "chunk": _CHUNK, "rec": _offsets(built.chunks)}
+    layout: dict = {
+        "v": LAYOUT,
+        "chunk": _CHUNK,
+        "records": _RECORD_CHUNK,
+        "rec": _offsets(built.chunks),
+    }
     pipe = r.pipeline(transaction=False)
     pipe.set(f"{base}:rec", b"".join(built.chunks), ex=ttl)
     for order, column in (("amount", cols["amt"]), ("volume", cols["vol"])):
@@ -417,7 +409,7 @@ def _store(r, set_key: str, built: _Built, *, version) -> dict:
         blocks = _index_blocks(ranked)
         layout[order] = _offsets(blocks)
         pipe.set(f"{base}:ord:{order}", b"".join(blocks), ex=ttl)
-    pipe.set(f"{base}:cols", _encode_columns(cols), ex=ttl)
+    pipe.set(f"{base}:cols", _encode_json(cols), ex=ttl)
     pipe.expire(f"{set_key}:version", ttl)
     pipe.execute()
     return {
@@ -494,30 +486,6 @@ def _decompressor() -> zstandard.ZstdDecompressor:
     return found
 
 
-def _pack(header: dict, parts: list[bytes]) -> bytes:
-    header["p"] = [len(part) for part in parts]
-    head = json.dumps(header, separators=(",", ":")).encode()
-    return _compressor().compress(b"".join([len(head).to_bytes(4, "little"), head, *parts]))
-
-
-def _unpack(blob: bytes) -> tuple[dict, list[memoryview]]:
-    raw = memoryview(_decompressor().decompress(blob))
-    size = int.from_bytes(raw[:4], "little")
-    header = json.loads(bytes(raw[4 : 4 + size]))
-    parts, at = [], 4 + size
-    for length in header["p"]:
-        parts.append(raw[at : at + length])
-        at += length
-    return header, parts
-
-
-def _unsigned_code(top: int) -> str:
-    for code in ("B", "H", "I", "Q"):
-        if top < 256 ** array(code).itemsize:
-            return code
-    raise OverflowError
-
-
 def _signed_code(low: int, high: int) -> str:
     for code in ("b", "h", "i", "q"):
         half = 256 ** array(code).itemsize // 2
@@ -529,125 +497,21 @@ def _signed_code(low: int, high: int) -> str:
 _SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
-def _typed(value) -> tuple:
-    # 1, 1.0 and True are equal keys in a dict, and so are 0.0 and -0.0: not here.
-    kind = type(value)
-    return (kind, repr(value) if kind is float else value)
+def _encode_json(value) -> bytes:
+    """A chunk of records (or the filter columns) as JSON, compressed: read back exactly
+    (keys, their order, values and their types) with one decompression and one parse.
+    The first byte says the parser: orjson, or the standard one for what only it keeps
+    (an integer past 64 bits)."""
+    try:
+        raw = b"o" + orjson.dumps(value)
+    except TypeError:
+        raw = b"j" + json.dumps(value, separators=(",", ":"), ensure_ascii=False).encode()
+    return _compressor().compress(raw)
 
 
-def _encode_column(values: list, parts: list[bytes]) -> list:
-    kinds = set(map(type, values))
-    if kinds == {str}:
-        if len(values) > 256 and len(set(islice(values, 64))) > 48:
-            return _encode_texts("s", values, parts)  # mostly distinct (ids, times)
-        distinct = dict.fromkeys(values)
-        if len(distinct) == 1:
-            return ["c", values[0]]
-        if len(distinct) <= max(16, len(values) // 4):
-            index = {value: code for code, value in enumerate(distinct)}
-            codes = array(_unsigned_code(len(distinct)), map(index.__getitem__, values))
-            parts.append(codes.tobytes())
-            return ["d", list(distinct), len(parts) - 1, codes.typecode]
-        return _encode_texts("s", values, parts)
-    if kinds == {int}:
-        encoded = _encode_integers(values, parts, as_float=False)
-        if encoded is not None:
-            return encoded
-    if kinds == {float}:
-        if all(value.is_integer() and abs(value) < 2**53 for value in values):
-            encoded = _encode_integers(list(map(int, values)), parts, as_float=True)
-            if encoded is not None and not any(
-                math.copysign(1.0, value) < 0 and value == 0 for value in values
-            ):
-                return encoded
-            if encoded is not None:
-                parts.pop()
-        parts.append(array("d", values).tobytes())
-        return ["f", len(parts) - 1]
-    if kinds == {bool}:
-        if all(values) or not any(values):
-            return ["c", values[0]]
-        parts.append(bytes(values))
-        return ["d", [False, True], len(parts) - 1, "B"]
-    if kinds <= _SCALARS:
-        distinct = dict.fromkeys(map(_typed, values))
-        if len(distinct) == 1:
-            return ["c", values[0]]
-        if len(distinct) <= max(16, len(values) // 4):
-            index = {key: code for code, key in enumerate(distinct)}
-            codes = array(_unsigned_code(len(distinct)), (index[_typed(v)] for v in values))
-            parts.append(codes.tobytes())
-            return ["d", [value for _, value in _typed_values(distinct)], len(parts) - 1,
-                    codes.typecode]  # fmt: skip
-    texts = [json.dumps(value, ensure_ascii=False, separators=(",", ":")) for value in values]
-    return _encode_texts("j", texts, parts)
-
-
-def _typed_values(distinct: dict):
-    for kind, shown in distinct:
-        yield kind, (float(shown) if kind is float else shown)
-
-
-def _encode_texts(kind: str, texts: list[str], parts: list[bytes]) -> list:
-    lengths = list(map(len, texts))
-    codes = array(_unsigned_code(max(lengths, default=0)), lengths)
-    parts.append(codes.tobytes())
-    parts.append("".join(texts).encode("utf-8", "surrogatepass"))
-    return [kind, len(parts) - 2, len(parts) - 1, codes.typecode]
-
-
-def _encode_integers(values: list[int], parts: list[bytes], *, as_float: bool) -> list | None:
-    low, high = min(values), max(values)
-    if low < -(2**63) or high >= 2**63:
-        return None
-    step = math.gcd(*(value - low for value in values)) or 1
-    plain = _unsigned_code((high - low) // step)
-    if len(values) > 1:
-        deltas = [b - a for a, b in pairwise(values)]
-        try:
-            code = _signed_code(min(deltas), max(deltas))
-        except OverflowError:
-            code = None
-        if code is not None and array(code).itemsize < array(plain).itemsize:
-            parts.append(array(code, deltas).tobytes())
-            return ["i", values[0], 1, len(parts) - 1, code, True, as_float]
-    if step == 1 and low == 0:
-        packed = array(plain, values)
-    else:
-        packed = array(plain, [(value - low) // step for value in values])
-    parts.append(packed.tobytes())
-    return ["i", low, step, len(parts) - 1, plain, False, as_float]
-
-
-def _encode_chunk(chunk: list[dict], fields: _Fields) -> bytes:
-    parts: list[bytes] = []
-    keys = fields.keys
-    position = {key: i for i, key in enumerate(keys)}
-    header: dict = {"n": len(chunk), "k": keys}
-    header["s"] = [[position[key] for key in shape] for shape in fields.shapes]
-    if fields.uniform:
-        header["sc"] = None
-        header["c"] = [_encode_column(fields.columns[key], parts) for key in keys]
-    else:
-        index = {shape: code for code, shape in enumerate(fields.shapes)}
-        codes = array(_unsigned_code(len(index)), (index[tuple(rec)] for rec in chunk))
-        parts.append(codes.tobytes())
-        header["sc"] = [len(parts) - 1, codes.typecode]
-        columns = []
-        for key in keys:
-            values = fields.column(key)
-            present = [value for value in values if value is not _MISSING]
-            filler = present[0]  # a value of the column's kind where a record has none
-            columns.append(_encode_column([filler if v is _MISSING else v for v in values], parts))
-        header["c"] = columns
-    return _pack(header, parts)
-
-
-def _encode_columns(cols: dict[str, list]) -> bytes:
-    parts: list[bytes] = []
-    header = {"c": {name: _encode_column(values, parts) for name, values in cols.items()}}
-    header["n"] = len(cols["day"])
-    return _pack(header, parts)
+def _decode_json(blob: bytes):
+    raw = _decompressor().decompress(blob)
+    return orjson.loads(raw[1:]) if raw[:1] == b"o" else json.loads(raw[1:])
 
 
 def _index_blocks(indices: list[int]) -> list[bytes]:
@@ -673,93 +537,6 @@ def _decode_block(blob: bytes) -> list[int]:
 
 
 # --- Decoding ---------------------------------------------------------------------------
-
-
-def _array(code: str, buffer) -> array:
-    found = array(code)
-    found.frombytes(buffer)
-    return found
-
-
-def _column_getter(spec: list, parts: list[memoryview]):
-    """(value of row i, every row's value) of one encoded column."""
-    kind = spec[0]
-    if kind == "c":
-        value = spec[1]
-        return (lambda i: value), (lambda n: [value] * n)
-    if kind == "d":
-        values, codes = spec[1], _array(spec[3], parts[spec[2]])
-        return (lambda i: values[codes[i]]), (lambda n: list(map(values.__getitem__, codes)))
-    if kind == "i":
-        base, step, part, code, delta, as_float = spec[1:]
-        packed = _array(code, parts[part])
-        if delta:
-            full = list(accumulate(packed, initial=base))
-            if as_float:
-                full = list(map(float, full))
-            return full.__getitem__, (lambda n: full)
-        convert = float if as_float else int
-        if base == 0 and step == 1:
-            if as_float:
-                return (lambda i: float(packed[i])), (lambda n: list(map(float, packed)))
-            return packed.__getitem__, (lambda n: packed.tolist())
-        return (
-            (lambda i: convert(base + step * packed[i])),
-            (lambda n: [convert(base + step * u) for u in packed]),
-        )
-    if kind == "f":
-        packed = _array("d", parts[spec[1]])
-        return packed.__getitem__, (lambda n: packed.tolist())
-    lengths = _array(spec[3], parts[spec[1]])
-    text = bytes(parts[spec[2]]).decode("utf-8", "surrogatepass")
-    ends = list(accumulate(lengths, initial=0))
-    if kind == "s":
-        return (
-            (lambda i: text[ends[i] : ends[i + 1]]),
-            (lambda n: [text[a:b] for a, b in pairwise(ends)]),
-        )
-    return (
-        (lambda i: json.loads(text[ends[i] : ends[i + 1]])),
-        (lambda n: [json.loads(text[a:b]) for a, b in pairwise(ends)]),
-    )
-
-
-class _Chunk:
-    """One decoded record chunk: rows built on demand, exactly as they were written."""
-
-    def __init__(self, blob: bytes) -> None:
-        header, parts = _unpack(blob)
-        self.n = header["n"]
-        keys = header["k"]
-        getters = [_column_getter(spec, parts) for spec in header["c"]]
-        self._shapes = [[(keys[i], getters[i][0]) for i in shape] for shape in header["s"]]
-        self._full = [(keys, [getters[i][1] for i in shape]) for shape in header["s"]]
-        self._shape_codes = None
-        if header["sc"] is not None:
-            self._shape_codes = _array(header["sc"][1], parts[header["sc"][0]])
-
-    def row(self, i: int) -> dict:
-        shape = self._shapes[0 if self._shape_codes is None else self._shape_codes[i]]
-        return {key: get(i) for key, get in shape}
-
-    def rows_all(self) -> list[dict]:
-        if self._shape_codes is not None:
-            return [self.row(i) for i in range(self.n)]
-        shape = self._shapes[0]
-        keys = [key for key, _ in shape]
-        _, full = self._full[0]
-        columns = [every(self.n) for every in full]
-        return (
-            [dict(zip(keys, values, strict=False)) for values in zip(*columns, strict=False)]
-            if keys
-            else [{} for _ in range(self.n)]
-        )
-
-
-def _decode_columns(blob: bytes) -> dict[str, list]:
-    header, parts = _unpack(blob)
-    n = header["n"]
-    return {name: _column_getter(spec, parts)[1](n) for name, spec in header["c"].items()}
 
 
 # --- Reading ----------------------------------------------------------------------------
@@ -816,7 +593,7 @@ def _columns(r, base: str) -> dict[str, list]:
     raw = r.get(f"{base}:cols")
     if raw is None:
         raise LookupError("usage set expired")
-    return _decode_columns(raw)
+    return _decode_json(raw)
 
 
 def _compute_view(r, base: str, view_key: str, query: Query) -> dict:
@@ -863,7 +640,7 @@ def _positions(r, indices: _Indices, lo: int, hi: int, size: int) -> list[int]:
 
 def _records(r, base: str, layout: dict, indices: list[int], kept: dict) -> list[dict]:
     """The records at `indices`, in that order; `kept` holds the chunks decoded so far."""
-    size, offsets = layout["chunk"], layout["rec"]
+    size, offsets = layout["records"], layout["rec"]
     wanted = sorted({i // size for i in indices} - kept.keys())
     runs: list[list[int]] = []
     for chunk in wanted:
@@ -880,8 +657,8 @@ def _records(r, base: str, layout: dict, indices: list[int], kept: dict) -> list
                 raise LookupError("usage set expired")
             for chunk in run:
                 at = offsets[chunk] - offsets[run[0]]
-                kept[chunk] = _Chunk(raw[at : at + offsets[chunk + 1] - offsets[chunk]])
-    return [kept[i // size].row(i % size) for i in indices]
+                kept[chunk] = _decode_json(raw[at : at + offsets[chunk + 1] - offsets[chunk]])
+    return [kept[i // size][i % size] for i in indices]
 
 
 def _span(count: int, page: int, page_size: int, descending: bool) -> tuple[int, int]:
@@ -917,7 +694,7 @@ def iter_view(set_key: str, summary: dict, query: Query) -> Iterator[dict]:
     size = layout["chunk"]
     base = f"{set_key}:v{summary['version']}"
     descending = query.sort.startswith("-")
-    kept: dict[int, _Chunk] = {}
+    kept: dict[int, list[dict]] = {}
     for page in range(1, (count + size - 1) // size + 1):
         lo, hi = _span(count, page, size, descending)
         positions = _positions(r, indices, lo, hi, size)

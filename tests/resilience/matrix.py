@@ -146,7 +146,16 @@ ROWS: list[Row] = [
     Row(
         "database_down",
         "PostgreSQL unreachable (connections cut, new ones refused)",
-        {name: _cell(503, "503 problem, no traceback") for name in CAPABILITIES},
+        {
+            **{name: _cell(503, "503 problem, no traceback") for name in CAPABILITIES},
+            # Who the user is and what they may see is kept in Redis (the principal),
+            # as are the documents: reads of a warm customer need no database.
+            **{
+                name: _cell(200, f"{NORMAL[name].gets}, from the caches")
+                for name in ("overview", "profile_read", "invoices", "usage", "csv")
+            },
+            "refresh": _cell(202, "refresh queued (no database row)"),
+        },
         retry_after=False,
     ),
     Row(
