@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 import logging
 from dataclasses import dataclass
+from functools import lru_cache
 
 import redis
 from django.conf import settings
@@ -90,6 +91,10 @@ class Principal:
 
     @classmethod
     def from_json(cls, raw: bytes) -> tuple[int, Principal]:
+        return _parsed(raw)
+
+    @classmethod
+    def _from_json(cls, raw: bytes) -> tuple[int, Principal]:
         found = json.loads(raw)
         user_id, username, is_active, is_staff, is_superuser = found["user"]
         return found["gen"], cls(
@@ -130,6 +135,13 @@ class Principal:
 
             user.get_session_auth_hash = session_auth_hash
         return user
+
+
+@lru_cache(maxsize=8192)
+def _parsed(raw: bytes) -> tuple[int, Principal]:
+    """A kept snapshot, parsed once per process: its bytes hold its generation, so the
+    same bytes are always the same principal."""
+    return Principal._from_json(raw)
 
 
 def _gen_key(user_id) -> str:
