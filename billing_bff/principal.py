@@ -5,7 +5,9 @@ they are active, whether they are customer service (an agent), and their links t
 customers of the configured ledger (number, name, role), in menu order. It is built
 from the database and kept in Redis under the user's own hash tag:
 
-    {prefix}:{u:<id>}:gen        the user's generation: INCR by every change below
+    {prefix}:{u:<id>}:gen        the user's generation: a new random token at every
+                                 change below (never a value it had before, even
+                                 after the key expired or was evicted)
     {prefix}:{u:<id>}:principal  the snapshot, stamped with the generation it was built at
 
 Revocation is explicit. Every change that can change what a user may see or do (the
@@ -14,9 +16,8 @@ their groups and permissions; a group's permissions) bumps the generation when i
 made and again once its transaction has committed (the signals at the bottom). A
 request reads the generation and the snapshot in one round trip and uses the snapshot
 only when both agree, so the change takes effect at the very next request, in every
-process. A request that builds
-a snapshot stamps it with the generation it read before the database, so a change that
-commits meanwhile leaves that snapshot behind at once.
+process. A request that builds a snapshot stamps it with the generation it read before
+the database, so a change that commits meanwhile leaves that snapshot behind at once.
 
 While Redis cannot answer, the principal is read from the database on every request,
 as before there was a snapshot. A bump that cannot reach Redis is logged as an error;
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import json
 import logging
+import uuid
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -71,7 +73,7 @@ class Principal:
     def role_for(self, customer_no: str) -> str | None:
         return next((link.role for link in self.links if link.customer_no == customer_no), None)
 
-    def as_json(self, generation: int) -> str:
+    def as_json(self, generation: str) -> str:
         return json.dumps(
             {
                 "gen": generation,
@@ -90,11 +92,11 @@ class Principal:
         )
 
     @classmethod
-    def from_json(cls, raw: bytes) -> tuple[int, Principal]:
+    def from_json(cls, raw: bytes) -> tuple[str, Principal]:
         return _parsed(raw)
 
     @classmethod
-    def _from_json(cls, raw: bytes) -> tuple[int, Principal]:
+    def _from_json(cls, raw: bytes) -> tuple[str, Principal]:
         found = json.loads(raw)
         user_id, username, is_active, is_staff, is_superuser = found["user"]
         return found["gen"], cls(
@@ -138,7 +140,7 @@ class Principal:
 
 
 @lru_cache(maxsize=8192)
-def _parsed(raw: bytes) -> tuple[int, Principal]:
+def _parsed(raw: bytes) -> tuple[str, Principal]:
     """A kept snapshot, parsed once per process: its bytes hold its generation, so the
     same bytes are always the same principal."""
     return Principal._from_json(raw)
@@ -188,7 +190,7 @@ def load(user_id) -> Principal | None:
     try:
         # One command: both keys carry the user's hash tag.
         raw_generation, raw = get_redis().mget(_gen_key(user_id), _snapshot_key(user_id))
-        generation = int(raw_generation or 0)
+        generation = raw_generation.decode() if raw_generation else "-"
         if raw is not None:
             kept_generation, principal = Principal.from_json(raw)
             if kept_generation == generation:
@@ -225,8 +227,8 @@ def _bump_now(user_ids: list[int]) -> None:
     try:
         pipe = get_redis().pipeline(transaction=False)
         for user_id in user_ids:
-            pipe.incr(_gen_key(user_id))
-            pipe.expire(_gen_key(user_id), settings.PRINCIPAL_TTL_SECONDS * 2)
+            # Outlives every snapshot stamped with the token before it.
+            pipe.set(_gen_key(user_id), uuid.uuid4().hex, ex=settings.PRINCIPAL_TTL_SECONDS * 2)
         pipe.execute()
     except redis.RedisError as exc:
         shared_redis.failed(exc)

@@ -133,3 +133,27 @@ def test_a_session_user_is_read_without_a_query_and_a_new_password_ends_other_se
     user.is_active = False
     user.save()
     assert client.get("/api/v1/me").status_code == 401
+
+
+@pytest.mark.django_db
+def test_a_snapshot_never_matches_again_once_its_generation_is_gone():
+    """A generation is a fresh token at every bump: after the key expired (or Redis
+    evicted it), the next bump can never bring an old snapshot's stamp back."""
+    from billing_bff import principal
+    from billing_bff.models import CustomerLink
+    from billing_bff.redis import get_redis
+    from tests.access.actors import link, make_user
+    from tests.access.conftest import MINE
+
+    user = make_user("gustav")
+    link(user, MINE, "owner")
+    assert principal.load(user.pk).role_for(MINE) == "owner"  # kept, stamped with a token
+    stamped = get_redis().get(principal._gen_key(user.pk))
+    get_redis().delete(principal._gen_key(user.pk))  # expired
+    # A change whose bump happens now: without a fresh token, a counter could land on
+    # the old stamp again and bring back the snapshot of before the change.
+    CustomerLink.objects.filter(user=user).update(role="viewer")
+    for _ in range(2):  # as many bumps as the user had had (a counter: the old stamp)
+        principal._bump_now([user.pk])
+        assert get_redis().get(principal._gen_key(user.pk)) != stamped
+    assert principal.load(user.pk).role_for(MINE) == "viewer"
