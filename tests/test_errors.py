@@ -69,10 +69,10 @@ def test_a_body_that_is_not_json_is_a_415_problem(client):
 
 @pytest.mark.django_db
 def test_a_failing_api_view_is_a_500_problem_without_a_trace(client, monkeypatch):
-    def broken(**kwargs):
+    def broken(*args, **kwargs):
         raise RuntimeError("token=sandbox-501 at /billing/customer/v1/501/customers")
 
-    monkeypatch.setattr("billing_bff.apis.linked_customers", broken)
+    monkeypatch.setattr("billing_bff.apis._me_answer", broken)
     user = make_user("broken-user")
     response = client.get("/api/v1/me", **bearer(user))
     body = assert_problem(response, 500)
