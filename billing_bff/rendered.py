@@ -47,11 +47,7 @@ def key_for(request, access) -> str | None:
     if not settings.RENDERED_CACHE or request.method != "GET" or not access.linked:
         return None
     # The URL, and the media type content negotiation chose (a CSV by Accept header).
-    accepted = getattr(request, "accepted_media_type", "")
-    url = f"{request.get_host()}|{request.get_full_path()}|{accepted}"
-    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
-    language = getattr(request, "LANGUAGE_CODE", "") or "-"
-    return customer_key(access.ledger_no, access.customer_no, "r", access.role, language, digest)
+    return _key(request, access, "r", getattr(request, "accepted_media_type", ""))
 
 
 def page_key_for(request, access) -> str | None:
@@ -67,10 +63,15 @@ def page_key_for(request, access) -> str | None:
     ):
         return None
     csrf = request.COOKIES.get(settings.CSRF_COOKIE_NAME, "")
-    url = f"{request.get_host()}|{request.get_full_path()}|{session.session_key}|{csrf}"
+    return _key(request, access, "p", session.session_key, csrf)
+
+
+def _key(request, access, kind: str, *varies: str) -> str:
+    """The customer's key of one kept answer: per role, language, host, URL and `varies`."""
+    url = "|".join([request.get_host(), request.get_full_path(), *varies])
     digest = hashlib.sha256(url.encode()).hexdigest()[:32]
     language = getattr(request, "LANGUAGE_CODE", "") or "-"
-    return customer_key(access.ledger_no, access.customer_no, "p", access.role, language, digest)
+    return customer_key(access.ledger_no, access.customer_no, kind, access.role, language, digest)
 
 
 def answer(scope) -> HttpResponse | None:
