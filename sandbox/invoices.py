@@ -11,7 +11,10 @@ records the Usage API serves for that invoice (`usage.month_totals`).
 
 Statuses: the newest invoice is open until its due date (20 days after issue), then
 overdue; for late payers (one customer in five) the one before is overdue too; older
-ones are paid, about one in 25 credited.
+ones are paid, about one in 25 credited. One unpaid invoice in four is partly paid:
+`remaining_amount` is then a whole-krona part of the total (paid and credited ones owe 0).
+
+Each invoice is paid with an OCR reference: its number and a mod-10 (Luhn) check digit.
 
 Invoice numbers encode (month, customer index), so the Usage API can find an invoice
 from its number alone: "8" + months since 2000-01 (4 digits) + customer index (5 digits).
@@ -58,6 +61,11 @@ class Invoice:
     vat_amount: int
     # (subscriptionNo, record count, amount in öre) for each subscription with usage.
     usage: tuple[tuple[str, int, int], ...]
+    remaining_amount: int = 0  # incl. VAT, what is still to pay
+
+    @property
+    def payment_reference(self) -> str:
+        return ocr_reference(self.invoice_no)
 
     def usage_of(self, subscription_no: str) -> tuple[int, int] | None:
         for number, count, amount in self.usage:
@@ -69,6 +77,19 @@ class Invoice:
 def vat_of(amount: int) -> int:
     exact = Decimal(amount) * VAT_PERCENT / 100
     return int(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def luhn_digit(digits: str) -> str:
+    """The mod-10 check digit Swedish OCR references end with (Luhn, weights 2-1 from the right)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 == 0 else 1)
+        total += value - 9 if value > 9 else value
+    return str((10 - total % 10) % 10)
+
+
+def ocr_reference(number: str) -> str:
+    return number + luhn_digit(number)
 
 
 def invoice_no(customer_index: int, month: date) -> str:
@@ -171,6 +192,12 @@ def _invoice(world: World, customer: Customer, month: date, today: date, positio
     else:
         status = "credited" if rng.random() < 0.04 else "paid"
     vat_total = sum(c.vat_amount for c in charges)
+    total = sum(c.amount for c in charges) + vat_total
+    remaining = 0
+    if status in ("open", "overdue"):
+        remaining = max(total, 0)
+        if total > 200 and rng.random() < 0.25:  # partly paid: a whole-krona part is left
+            remaining = max(100, (total * rng.randint(20, 80) // 100) // 100 * 100)
     return Invoice(
         invoice_no=number,
         customer_no=customer.customer_no,
@@ -180,9 +207,10 @@ def _invoice(world: World, customer: Customer, month: date, today: date, positio
         period_end=month_end,
         status=status,
         charges=tuple(charges),
-        total_amount=sum(c.amount for c in charges) + vat_total,
+        total_amount=total,
         vat_amount=vat_total,
         usage=tuple(usage),
+        remaining_amount=remaining,
     )
 
 

@@ -200,6 +200,8 @@ def invoice_header_json(invoice: Invoice) -> dict:
         "totalAmount": money(invoice.total_amount),
         "vatAmount": money(invoice.vat_amount),
         "status": invoice.status,
+        "paymentReference": invoice.payment_reference,
+        "remainingAmount": money(invoice.remaining_amount),
         "charges": path,
         "operations": [],
     }

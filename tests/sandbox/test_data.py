@@ -97,3 +97,30 @@ def test_customers_look_swedish(api, catalogue):
         assert re.match(r"^\+467\d{8}$", customer["msisdn"])
         assert re.match(r"^\d{3} \d{2}$", customer["billingAddress"]["zipCode"])
         assert customer["language"] in ("sv", "en", "fi", "no", "da")
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char) * (2 if position % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def test_invoices_carry_an_ocr_reference_and_what_is_left_to_pay(api, catalogue):
+    """paymentReference is the invoice number with a valid mod-10 check digit;
+    remainingAmount is 0 when paid or credited, and some unpaid invoices are partly paid."""
+    partly_paid = 0
+    for entry in catalogue["all"][:60]:
+        headers = api.ok("invoice", f"/customers/{entry['customerNo']}/invoices")["invoices"]
+        for header in headers:
+            reference = header["paymentReference"]
+            assert reference.isdigit() and reference[:-1] == header["invoiceNo"]
+            assert _luhn_valid(reference), reference
+            remaining, total = Decimal(header["remainingAmount"]), Decimal(header["totalAmount"])
+            if header["status"] in ("paid", "credited"):
+                assert remaining == 0
+            else:
+                assert 0 < remaining <= total
+                partly_paid += remaining < total
+    assert partly_paid >= 3
