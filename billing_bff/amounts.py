@@ -6,7 +6,7 @@ non-finite counts as zero) and writes one back as the upstream does (`text`: two
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 ZERO = Decimal("0.00")
 _CENTS = Decimal("0.01")
@@ -29,6 +29,12 @@ def amount(value: object) -> Decimal:
     """The amount in `value` for sums: what cannot be read, or is not finite, is zero."""
     number = to_decimal(value)
     return number if number is not None and number.is_finite() else ZERO
+
+
+def with_vat(value: object, vat_rate: object) -> Decimal:
+    """An amount excl. VAT with the VAT at `vat_rate` (percent) added, rounded to öre."""
+    rate = amount(vat_rate)
+    return (amount(value) * (1 + rate / 100)).quantize(_CENTS, rounding=ROUND_HALF_UP)
 
 
 def text(value: Decimal) -> str:

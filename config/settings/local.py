@@ -10,6 +10,7 @@ os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
 os.environ.setdefault("PAYEX_BASE_URL", _sandbox)
 os.environ.setdefault("PAYEX_OWNER_NO", "501")
+os.environ.setdefault("PAYMENT_BANKGIRO", "5050-1055")
 os.environ.setdefault("PAYEX_TOKEN", "sandbox-501")
 os.environ.setdefault("PAYEX_SANDBOX", "true")
 

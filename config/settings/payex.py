@@ -5,6 +5,9 @@ from .environment import env
 PAYEX_BASE_URL = env.str("PAYEX_BASE_URL", default="")
 PAYEX_OWNER_NO = env.str("PAYEX_OWNER_NO", default="")
 PAYEX_TOKEN = env.str("PAYEX_TOKEN", default="")
+# The ledger's bankgiro number, shown with every open invoice's OCR reference ("5050-1055").
+# Empty: the payment details name no bankgiro.
+PAYMENT_BANKGIRO = env.str("PAYMENT_BANKGIRO", default="")
 PAYEX_CLIENT_CERT = env.str("PAYEX_CLIENT_CERT", default="")
 PAYEX_CLIENT_KEY = env.str("PAYEX_CLIENT_KEY", default="")
 PAYEX_CA_BUNDLE = env.str("PAYEX_CA_BUNDLE", default="")

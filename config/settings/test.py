@@ -12,6 +12,7 @@ os.environ.pop("CELERY_RESULT_BACKEND", None)
 SANDBOX_TEST_PORT = int(os.environ.get("SANDBOX_TEST_PORT", "18001"))
 os.environ["PAYEX_BASE_URL"] = f"http://127.0.0.1:{SANDBOX_TEST_PORT}"
 os.environ["PAYEX_OWNER_NO"] = "501"
+os.environ["PAYMENT_BANKGIRO"] = "5050-1055"
 os.environ["PAYEX_TOKEN"] = "sandbox-501"  # noqa: S105 - the sandbox's public token
 os.environ["PAYEX_SANDBOX"] = "true"
 
