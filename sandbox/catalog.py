@@ -114,6 +114,8 @@ class Product:
     interval: str = "monthly"
     level: str = "subscription"  # plan | subscription | customer | invoice
     kind: str = "mobile"  # mobile | broadband | iot | any
+    # A plan whose quantity may change (SIM cards on an IoT plan); no other plan's may.
+    adjustable: bool = False
 
 
 PRODUCTS = (
@@ -126,7 +128,7 @@ PRODUCTS = (
     Product("BB-100", "Bredband 100/100", 31920, level="plan", kind="broadband"),
     Product("BB-500", "Bredband 500/500", 39920, level="plan", kind="broadband"),
     Product("BB-1000", "Bredband 1000/1000", 47920, level="plan", kind="broadband"),
-    Product("M2M-DATA", "M2M IoT Data", 4900, level="plan", kind="iot"),
+    Product("M2M-DATA", "M2M IoT Data", 4900, level="plan", kind="iot", adjustable=True),
     # Subscription-level add-ons.
     Product("ADD-SURF10", "Extra surf 10 GB", 7920),
     Product("ADD-ROAM-EU", "Roaming EU", 3920),

@@ -13,13 +13,16 @@ Operation rules (which the write views enforce with 409 conflict):
   * subscription: create-recurring-product only while active. A suspended subscription
     offers nothing: products are not added to a line that is on hold (our call; the
     contract only fixes the terminated case);
-  * recurring product: partial-update and delete until it has ended.
+  * recurring product: partial-update and delete until it has ended;
+  * a subscription's main plan (the product whose code is the subscription's own) ends
+    with its subscription: never delete, and partial-update (quantity only) only where
+    the plan allows a quantity (PayEx's rule, modelled).
 """
 
 from datetime import date
 
 from . import config
-from .catalog import CURRENCY, VAT_RATE, money
+from .catalog import CURRENCY, PRODUCTS_BY_CODE, VAT_RATE, money
 from .data import Customer, Subscription
 from .invoices import Charge, Invoice
 from .store import Product
@@ -98,10 +101,18 @@ def subscription_operations(subscription: Subscription) -> list[dict]:
     return [_op("create-recurring-product", "Post", href)]
 
 
+def is_main_plan(product: Product) -> bool:
+    listed = PRODUCTS_BY_CODE.get(product.product_code)
+    return product.subscription_no is not None and listed is not None and listed.level == "plan"
+
+
 def product_operations(product: Product, today: date) -> list[dict]:
     if product.is_ended(today):
         return []
     href = product_path(product)
+    if is_main_plan(product):
+        adjustable = PRODUCTS_BY_CODE[product.product_code].adjustable
+        return [_op("partial-update", "PATCH", href)] if adjustable else []
     return [_op("partial-update", "PATCH", href), _op("delete", "Delete", href)]
 
 

@@ -198,7 +198,7 @@ def product_post(body: dict, subscription: Subscription | None) -> dict:
     }
 
 
-def product_patch(body: dict, start_date: date) -> dict:
+def product_patch(body: dict, start_date: date, *, today: date, main_plan: bool) -> dict:
     problems: list[dict] = []
     for key in body:
         if key not in ("quantity", "endDate"):
@@ -215,8 +215,12 @@ def product_patch(body: dict, start_date: date) -> dict:
         end = None if body["endDate"] is None else iso_date(body["endDate"])
         if body["endDate"] is not None and end is None:
             problems.append({"endDate": "Must be an ISO 8601 date (YYYY-MM-DD) or null"})
+        elif main_plan:
+            problems.append({"endDate": "A main plan ends with its subscription"})
         elif end is not None and end < start_date:
             problems.append({"endDate": f"Must not be before startDate ({start_date})"})
+        elif end is not None and end < today:
+            problems.append({"endDate": f"Must not be before today ({today})"})
         changes["end_date"] = end
     _fail(problems)
     return changes

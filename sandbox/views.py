@@ -198,7 +198,12 @@ def patch_recurring_product(request, *, customer_no, recurring_product_id, subsc
         product = _product(ctx, customer_no, subscription_no, recurring_product_id)
         operations = resources.product_operations(product, ctx.today)
         _require(operations, "partial-update", "The recurring product")
-        changes = validation.product_patch(body, product.start_date)
+        changes = validation.product_patch(
+            body,
+            product.start_date,
+            today=ctx.today,
+            main_plan=resources.is_main_plan(product),
+        )
         product = store.update(product.recurring_product_id, **changes)
     return _json(resources.product_json(product, ctx.today))
 

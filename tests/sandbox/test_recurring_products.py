@@ -203,3 +203,37 @@ def test_a_product_is_only_found_under_its_own_parent(api, writer):
     product = api.follow(subscription["recurringProducts"]).json()["recurringProducts"][0]
     elsewhere = f"/customers/{writer['big']}/recurring-products/{product['recurringProductId']}"
     assert_problem(api.get("customer", elsewhere), 404, "customer", "recurring-product-not-found")
+
+
+def _main_plan(api, subscription):
+    products = api.follow(subscription["recurringProducts"]).json()["recurringProducts"]
+    return next(p for p in products if p["productCode"] == subscription["productCode"])
+
+
+def test_a_main_plan_ends_with_its_subscription_and_is_never_offered_delete(api, writer):
+    active = [s for s in writer["big_subscriptions"] if s["status"] == "active"]
+    mobile = next(s for s in active if s["productCode"].startswith("MOB-"))
+    plan = _main_plan(api, mobile)
+
+    assert plan["operations"] == []
+    assert_problem(api.follow(plan["@id"], "DELETE"), 409, "customer", "conflict")
+    assert_problem(api.follow(plan["@id"], "PATCH", json={"quantity": 2}), 409, "customer",
+                   "conflict")  # fmt: skip
+    # A plan that takes a quantity (SIM cards on IoT) may change only that.
+    iot = next(s for s in active if s["productCode"] == "M2M-DATA")
+    iot_plan = _main_plan(api, iot)
+    assert {o["rel"] for o in iot_plan["operations"]} == {"partial-update"}
+    body = assert_problem(
+        api.follow(iot_plan["@id"], "PATCH", json={"endDate": "2031-01-01"}), 400, "customer",
+        "validation",
+    )  # fmt: skip
+    assert body["Problems"] == [{"endDate": "A main plan ends with its subscription"}]
+
+
+def test_an_end_date_before_today_is_refused(api, writer):
+    href = writer["customer"]["recurringProducts"]
+    created = post(api, href, {"productCode": "CUS-INS", "startDate": "2024-05-01"}).json()
+    yesterday = stockholm_now().date() - timedelta(days=1)
+    response = api.follow(created["@id"], "PATCH", json={"endDate": yesterday.isoformat()})
+    body = assert_problem(response, 400, "customer", "validation")
+    assert problem_fields(body) == {"endDate"}
